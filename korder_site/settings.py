@@ -1,0 +1,142 @@
+"""The one settings module: every value comes from the environment (see .env.example)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from korder_site.env import env_bool, env_choice, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("KORDER_VAR_DIR", str(BASE_DIR / "var")))
+
+# --- Core -------------------------------------------------------------------
+DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off")
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "orders",
+    "workflows",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "korder_site.urls"
+WSGI_APPLICATION = "korder_site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------
+_database_url = env_str("DATABASE_URL")
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(_database_url, conn_max_age=60)
+        if _database_url
+        else {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "korder.sqlite3",
+              "OPTIONS": {"timeout": 20}}
+    }
+except ValueError as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth, i18n, static -----------------------------------------------------
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workflows:list"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "staticfiles"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+
+# --- Order history store (DynamoDB) -----------------------------------------
+KORDER_DYNAMODB_ENDPOINT = env_str("KORDER_DYNAMODB_ENDPOINT")
+KORDER_DYNAMODB_REGION = env_str("KORDER_DYNAMODB_REGION", "eu-west-1") or "eu-west-1"
+KORDER_DYNAMODB_TABLE = env_str("KORDER_DYNAMODB_TABLE", "workflow_orders") or "workflow_orders"
+KORDER_DYNAMODB_LOCAL_PORT = env_int("KORDER_DYNAMODB_LOCAL_PORT", 8001, minimum=1)
+KORDER_ORDER_RETENTION_DAYS = env_int("KORDER_ORDER_RETENTION_DAYS", 7, minimum=1)
+_has_aws_credentials = bool(os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE"))
+if not KORDER_DYNAMODB_ENDPOINT and not _has_aws_credentials:
+    # No endpoint and no AWS credentials: use the local dynalite server (SPEC §6.5).
+    KORDER_DYNAMODB_ENDPOINT = f"http://127.0.0.1:{KORDER_DYNAMODB_LOCAL_PORT}"
+KORDER_DYNAMODB_IS_LOCAL = KORDER_DYNAMODB_ENDPOINT.startswith("http://127.0.0.1") or (
+    KORDER_DYNAMODB_ENDPOINT.startswith("http://localhost")
+)
+KORDER_DYNAMODB_DATA_DIR = VAR_DIR / "dynamodb"
+
+# --- Market data and broker -------------------------------------------------
+KORDER_MARKET_DATA = env_choice("KORDER_MARKET_DATA", "csv", ("saxo", "csv"))
+KORDER_CSV_DIR = Path(env_str("KORDER_CSV_DIR", str(VAR_DIR / "sample-data")))
+KORDER_BROKER = env_choice("KORDER_BROKER", "notify", ("notify", "saxo"))
+KORDER_SAXO_ENVIRONMENT = env_choice("KORDER_SAXO_ENVIRONMENT", "sim", ("sim", "live"))
+KORDER_SAXO_APP_KEY = env_str("KORDER_SAXO_APP_KEY")
+KORDER_SAXO_APP_SECRET = env_str("KORDER_SAXO_APP_SECRET")
+KORDER_SAXO_TOKEN_FILE = Path(env_str("KORDER_SAXO_TOKEN_FILE", str(VAR_DIR / "saxo-token.json")))
+KORDER_SAXO_ACCOUNT_KEY = env_str("KORDER_SAXO_ACCOUNT_KEY")
+KORDER_SAXO_ACCESS_TOKEN = env_str("KORDER_SAXO_ACCESS_TOKEN")  # 24-hour SIM developer token
+KORDER_SAXO_BASE_URL = env_str("KORDER_SAXO_BASE_URL")  # override, e.g. a local fake in tests
+KORDER_SAXO_AUTH_URL = env_str("KORDER_SAXO_AUTH_URL")
+KORDER_SAXO_REDIRECT_URI = env_str("KORDER_SAXO_REDIRECT_URI", "http://127.0.0.1:8765/callback")
+
+# --- Slack ------------------------------------------------------------------
+SLACK_BOT_TOKEN = env_str("SLACK_BOT_TOKEN")
+KORDER_SLACK_BASE_URL = env_str("KORDER_SLACK_BASE_URL")  # override for a local Slack in tests
+KORDER_SLACK_CHANNEL_WORKFLOWS = env_str("KORDER_SLACK_CHANNEL_WORKFLOWS", "#workflows")
+KORDER_SLACK_CHANNEL_STOCKS = env_str("KORDER_SLACK_CHANNEL_STOCKS", "#workflows-stock")
+KORDER_SLACK_CHANNEL_ERRORS = env_str("KORDER_SLACK_CHANNEL_ERRORS", "#errors")
+
+# --- Engine -----------------------------------------------------------------
+KORDER_FETCH_CONCURRENCY = env_int("KORDER_FETCH_CONCURRENCY", 8, minimum=1)
+
+# --- Logging ----------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("KORDER_LOG_LEVEL", "INFO") or "INFO"},
+    "loggers": {"botocore": {"level": "WARNING"}, "pynamodb": {"level": "WARNING"}},
+}

@@ -1,0 +1,1 @@
+"""Order history models (the PynamoDB `WorkflowOrder` arrives with the order store issue)."""

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+
+from workflows.forms import ConditionAdminForm, WorkflowAdminForm
+from workflows.models import Condition, Workflow
+
+
+class ConditionFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            f for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE", False)
+        ]
+        if not kept:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError("conditions: a workflow needs at least one condition")
+
+
+class ConditionInline(admin.StackedInline):
+    model = Condition
+    form = ConditionAdminForm
+    formset = ConditionFormSet
+    extra = 0
+    min_num = 1
+    fields = (
+        ("position", "indicator_name", "indicator_ut"),
+        ("value", "zone_value"),
+        ("x1_date", "x1_price", "x2_date", "x2_price"),
+        ("close_direction", "close_ut", "spread", "element"),
+    )
+
+
+@admin.register(Workflow)
+class WorkflowAdmin(admin.ModelAdmin):
+    form = WorkflowAdminForm
+    inlines = [ConditionInline]
+    list_display = ("name", "index", "cfd", "enabled", "dry_run", "end_date", "archived_at")
+    list_filter = ("enabled", "dry_run", "is_us", "conditions__indicator_name", "archived_at")
+    search_fields = ("name", "index", "cfd")
+    readonly_fields = ("id", "created_at", "updated_at")
+    view_on_site = False
+    fieldsets = (
+        (None, {"fields": ("id", "name", ("index", "cfd"), ("enabled", "dry_run", "is_us"))}),
+        ("Schedule", {"fields": ("end_date", "archived_at")}),
+        (
+            "Trigger",
+            {
+                "fields": (
+                    ("trigger_ut", "trigger_signal", "trigger_location"),
+                    ("trigger_order_direction", "trigger_quantity", "trigger_offset"),
+                )
+            },
+        ),
+        ("Timestamps", {"fields": ("created_at", "updated_at")}),
+    )

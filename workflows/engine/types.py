@@ -1,0 +1,213 @@
+"""Frozen domain values shared by validation, candles, indicators, conditions and the engine.
+
+Pure Python: no Django import here (see STYLE.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+
+class IndicatorName(StrEnum):
+    MA7 = "ma7"
+    MA50 = "ma50"
+    COMBO = "combo"
+    BBB = "bbb"
+    BBH = "bbh"
+    POLARITE = "polarite"
+    ZONE = "zone"
+    INCLINED = "inclined"
+
+    @property
+    def label(self) -> str:
+        return INDICATOR_LABELS[self]
+
+
+INDICATOR_LABELS = {
+    IndicatorName.MA7: "MM7",
+    IndicatorName.MA50: "MA50",
+    IndicatorName.COMBO: "COMBO",
+    IndicatorName.BBB: "BBB",
+    IndicatorName.BBH: "BBH",
+    IndicatorName.POLARITE: "POL (Polarité)",
+    IndicatorName.ZONE: "ZONE",
+    IndicatorName.INCLINED: "Inclined (ROB/SOH)",
+}
+
+
+class UnitTime(StrEnum):
+    M15 = "15m"
+    H1 = "h1"
+    H4 = "h4"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+class Direction(StrEnum):
+    """Where the close must sit relative to the indicator."""
+
+    BELOW = "below"
+    ABOVE = "above"
+
+
+class Location(StrEnum):
+    LOWER = "lower"
+    HIGHER = "higher"
+
+
+class Signal(StrEnum):
+    BREAKOUT = "breakout"
+
+
+class Element(StrEnum):
+    CLOSE = "close"
+    HIGH = "high"
+    LOW = "low"
+
+
+class Side(StrEnum):
+    BUY = "buy"
+    SELL = "sell"
+
+    @property
+    def record_name(self) -> str:
+        """The upper-case name stored in `workflow_orders.order_direction` (BUY/SELL)."""
+        return self.value.upper()
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class OrderType(StrEnum):
+    LIMIT = "LIMIT"
+    OPEN_STOP = "OPEN_STOP"
+
+
+class Market(StrEnum):
+    EU = "eu"
+    US = "us"
+
+
+US_SUFFIXES = (":xnys", ":xnas", ":xase")
+
+# Candles each indicator asks for (SPEC §3).
+CANDLE_COUNTS = {
+    IndicatorName.MA7: 12,
+    IndicatorName.MA50: 55,
+    IndicatorName.BBB: 21,
+    IndicatorName.BBH: 21,
+    IndicatorName.COMBO: 750,
+    IndicatorName.POLARITE: 1,
+    IndicatorName.ZONE: 1,
+    IndicatorName.INCLINED: 1,
+}
+
+DEFAULT_OFFSET = Decimal("1")
+DEFAULT_QUANTITY = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class Point:
+    date: date
+    price: Decimal
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    name: IndicatorName
+    ut: UnitTime
+    value: Decimal | None = None
+    zone_value: Decimal | None = None
+    x1: Point | None = None
+    x2: Point | None = None
+
+
+@dataclass(frozen=True)
+class CloseSpec:
+    direction: Direction
+    ut: UnitTime
+    spread: Decimal = Decimal("0")
+
+
+@dataclass(frozen=True)
+class ConditionSpec:
+    indicator: IndicatorSpec
+    close: CloseSpec
+    element: Element | None = None
+
+
+@dataclass(frozen=True)
+class TriggerSpec:
+    ut: UnitTime
+    location: Location
+    order_direction: Side
+    quantity: Decimal
+    signal: Signal = Signal.BREAKOUT
+    offset: Decimal = DEFAULT_OFFSET
+
+
+@dataclass(frozen=True)
+class WorkflowSpec:
+    """A validated workflow as the engine sees it (built from the ORM row)."""
+
+    id: str
+    name: str
+    index: str
+    cfd: str
+    conditions: tuple[ConditionSpec, ...]
+    trigger: TriggerSpec
+    enabled: bool = True
+    dry_run: bool = False
+    is_us: bool = False
+    end_date: date | None = None
+    archived: bool = False
+
+    @property
+    def condition(self) -> ConditionSpec:
+        """Only the first condition is evaluated (SPEC §2)."""
+        return self.conditions[0]
+
+    @property
+    def market(self) -> Market:
+        if self.is_us or self.cfd.lower().endswith(US_SUFFIXES):
+            return Market.US
+        return Market.EU
+
+    def is_due(self, today: date) -> bool:
+        """Enabled, not archived, and the end date (inclusive) not passed."""
+        if not self.enabled or self.archived:
+            return False
+        return self.end_date is None or self.end_date >= today
+
+
+@dataclass(frozen=True)
+class Candle:
+    """One OHLC candle; `time` is the aware-UTC start of its period."""
+
+    time: datetime
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+    ut: UnitTime = UnitTime.H1
+
+
+@dataclass(frozen=True)
+class OrderIntent:
+    """An order the engine decided to place, before it reaches a broker."""
+
+    workflow_id: str
+    workflow_name: str
+    code: str
+    price: Decimal
+    quantity: Decimal
+    side: Side
+    order_type: OrderType
+    trigger_candle_time: datetime
+    close_price: Decimal
+    dry_run: bool = False

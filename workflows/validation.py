@@ -1,0 +1,207 @@
+"""The one validation path for workflow definitions (admin, forms, YAML import, API).
+
+`WorkflowIn` is a pydantic model: django-ninja uses it as the request body, the YAML importer
+and the forms feed it plain dicts. `format_errors` turns pydantic errors into lines that name
+the workflow and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from workflows.engine.types import (
+    DEFAULT_OFFSET,
+    DEFAULT_QUANTITY,
+    Direction,
+    Element,
+    IndicatorName,
+    Location,
+    Side,
+    Signal,
+    UnitTime,
+)
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
+_DATE_SHAPE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$")
+
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def parse_date(value: Any) -> date | None:
+    """Accept a date, `YYYY-MM-DD`, `YYYY/MM/DD`; None/'' → None; anything else is an error."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if _DATE_SHAPE.match(text):
+        for fmt in _DATE_FORMATS:
+            try:
+                return datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+    raise ValueError(f"{text!r} is not a real date (use YYYY-MM-DD or YYYY/MM/DD)")
+
+
+def _to_decimal(value: Any) -> Any:
+    """Floats from YAML/JSON become the Decimal of their shortest repr (0.1 → 0.1, not 0.1000…)."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number")
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return value
+
+
+LowerEnum = BeforeValidator(_lower)
+Number = Annotated[Decimal, BeforeValidator(_to_decimal), Field(allow_inf_nan=False)]
+RealDate = Annotated[date | None, BeforeValidator(parse_date)]
+RequiredDate = Annotated[date, BeforeValidator(parse_date)]
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+
+class PointIn(_Strict):
+    date: RequiredDate = Field(validation_alias=AliasChoices("date", "x"))
+    price: Annotated[Number, Field(gt=0)] = Field(validation_alias=AliasChoices("price", "y"))
+
+
+class IndicatorIn(_Strict):
+    name: Annotated[IndicatorName, LowerEnum]
+    ut: Annotated[UnitTime, LowerEnum]
+    value: Number | None = None
+    zone_value: Number | None = None
+    x1: PointIn | None = None
+    x2: PointIn | None = None
+
+    @model_validator(mode="after")
+    def _per_indicator_values(self) -> IndicatorIn:
+        if self.name in (IndicatorName.POLARITE, IndicatorName.ZONE) and self.value is None:
+            raise ValueError(f"value is required for a {self.name.value} indicator")
+        if self.name is IndicatorName.ZONE:
+            if self.zone_value is None:
+                raise ValueError("zone_value is required for a zone indicator")
+            low, high = sorted((self.value, self.zone_value))  # type: ignore[type-var]
+            self.value, self.zone_value = low, high
+        if self.name is IndicatorName.INCLINED:
+            if self.x1 is None or self.x2 is None:
+                raise ValueError("x1 and x2 points are required for an inclined indicator")
+            if self.x1.date == self.x2.date:
+                raise ValueError(f"x1 and x2 must have different dates (both {self.x1.date})")
+        return self
+
+
+class CloseIn(_Strict):
+    direction: Annotated[Direction, LowerEnum]
+    ut: Annotated[UnitTime, LowerEnum]
+    spread: Annotated[Number, Field(ge=0)] = Decimal("0")
+
+    @field_validator("spread", mode="before")
+    @classmethod
+    def _none_is_zero(cls, value: Any) -> Any:
+        return Decimal("0") if value is None else value
+
+
+class ConditionIn(_Strict):
+    indicator: IndicatorIn
+    close: CloseIn
+    element: Annotated[Element | None, LowerEnum] = None
+
+    @field_validator("element", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+
+class TriggerIn(_Strict):
+    ut: Annotated[UnitTime, LowerEnum]
+    signal: Annotated[Signal, LowerEnum] = Signal.BREAKOUT
+    location: Annotated[Location, LowerEnum]
+    order_direction: Annotated[Side, LowerEnum]
+    quantity: Annotated[Number, Field(gt=0)]
+    offset: Annotated[Number, Field(ge=0)] = DEFAULT_OFFSET
+
+    @field_validator("offset", mode="before")
+    @classmethod
+    def _none_is_default(cls, value: Any) -> Any:
+        return DEFAULT_OFFSET if value is None else value
+
+
+def default_trigger(direction: Direction) -> TriggerIn:
+    """SPEC §2: h1 breakout; lower + sell under a `below` condition, higher + buy above."""
+    below = direction is Direction.BELOW
+    return TriggerIn(
+        ut=UnitTime.H1,
+        signal=Signal.BREAKOUT,
+        location=Location.LOWER if below else Location.HIGHER,
+        order_direction=Side.SELL if below else Side.BUY,
+        quantity=DEFAULT_QUANTITY,
+    )
+
+
+class WorkflowIn(_Strict):
+    """A complete workflow definition; `trigger` may be omitted and gets the default rule."""
+
+    name: Text
+    index: Text
+    cfd: Text
+    enabled: bool = Field(default=True, validation_alias=AliasChoices("enabled", "enable"))
+    dry_run: bool = False
+    is_us: bool = False
+    end_date: RealDate = None
+    conditions: list[ConditionIn] = Field(min_length=1)
+    trigger: TriggerIn | None = None
+
+    @model_validator(mode="after")
+    def _fill_trigger(self) -> WorkflowIn:
+        if self.trigger is None:
+            self.trigger = default_trigger(self.conditions[0].close.direction)
+        return self
+
+
+def _loc(parts: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "workflow"
+
+
+def error_lines(exc: ValidationError) -> list[tuple[str, str]]:
+    """(field path, message) pairs, e.g. ("conditions[0].indicator.zone_value", "...")."""
+    lines = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        message = str(err["msg"]).removeprefix("Value error, ")
+        given = err.get("input")
+        if err["type"] != "missing" and not isinstance(given, dict | list | BaseModel):
+            if repr(given) not in message:
+                message = f"{message} (got {given!r})"
+        lines.append((_loc(loc), message))
+    return lines
+
+
+def format_errors(exc: ValidationError, *, workflow: str) -> list[str]:
+    """One line per error naming the workflow and the field."""
+    return [f"workflow {workflow!r}: {field}: {message}" for field, message in error_lines(exc)]
