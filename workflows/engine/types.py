@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Protocol
 
 
 class IndicatorName(StrEnum):
@@ -211,3 +212,57 @@ class OrderIntent:
     trigger_candle_time: datetime
     close_price: Decimal
     dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One raw broker bar (mid prices already taken); `time` is the aware-UTC bar start."""
+
+    time: datetime
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+
+
+class MarketDataError(Exception):
+    """Bars could not be fetched (broker error, unknown symbol, no data)."""
+
+
+class MarketData(Protocol):
+    """A source of raw bars. Implementations: CsvMarketData, SaxoMarketData."""
+
+    def bars(self, symbol: str, *, horizon: int, count: int, until: datetime) -> list[Bar]:
+        """Up to `count` bars of `horizon` minutes (15, 30, 1440, 10080) whose start is at or
+        before `until`, newest first. Raises MarketDataError."""
+        ...
+
+
+@dataclass(frozen=True)
+class Placement:
+    """What a broker answered for one order."""
+
+    broker: str  # "notify" or "saxo"
+    broker_order_id: str | None = None
+
+
+class BrokerError(Exception):
+    """The broker refused or failed an order; `code` and `message` are the broker's own."""
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
+        super().__init__(f"{code}: {message}" if code else message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+class Broker(Protocol):
+    name: str
+
+    def asset_type(self, symbol: str) -> str | None:
+        """The broker's AssetType string for a symbol (e.g. `Stock`, `CfdOnIndex`)."""
+        ...
+
+    def place(self, intent: OrderIntent, *, order_id: str) -> Placement:
+        """Send the order; `order_id` is our id (Saxo ExternalReference). Raises BrokerError."""
+        ...
