@@ -7,10 +7,15 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 from korder_site.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A local `.env` (written by `make run` on first use) fills in what the real environment lacks.
+_env_file = os.environ.get("KORDER_ENV_FILE", str(BASE_DIR / ".env"))
+if _env_file:
+    load_dotenv(_env_file, override=False)
 VAR_DIR = Path(env_str("KORDER_VAR_DIR", str(BASE_DIR / "var")))
 
 # --- Core -------------------------------------------------------------------

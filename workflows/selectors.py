@@ -1,0 +1,137 @@
+"""Reads across workflows and their order history, shared by the JSON API and the pages."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from orders import services as order_services
+from orders.records import OrderRecord
+from workflows.models import Condition, Workflow
+
+STATUSES = ("all", "enabled", "disabled", "archived")
+MODES = ("all", "dry_run", "live")
+SORTS = ("name", "index", "end_date", "last_order")
+
+
+@dataclass(frozen=True)
+class WorkflowFilters:
+    """List filters; values outside the allowed sets are rejected by the caller's schema/form."""
+
+    status: str = "all"
+    dry_run: str = "all"
+    index: str = ""
+    indicator: str = ""
+    sort: str = "name"
+    order: str = "asc"
+
+
+@dataclass(frozen=True)
+class WorkflowRow:
+    workflow: Workflow
+    last_order: OrderRecord | None
+
+    @property
+    def primary(self) -> Condition | None:
+        conditions = list(self.workflow.conditions.all())
+        return conditions[0] if conditions else None
+
+
+@dataclass
+class WorkflowPage:
+    rows: list[WorkflowRow]
+    matched: int
+    total: int
+    page: int
+    per_page: int
+    pages: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pages = max(1, math.ceil(self.matched / self.per_page))
+
+
+def workflows_with_conditions() -> QuerySet[Workflow]:
+    return Workflow.objects.prefetch_related(
+        Prefetch("conditions", queryset=Condition.objects.order_by("position"))
+    )
+
+
+def filter_workflows(filters: WorkflowFilters) -> QuerySet[Workflow]:
+    rows = workflows_with_conditions()
+    if filters.status == "archived":
+        rows = rows.filter(archived_at__isnull=False)
+    else:
+        rows = rows.filter(archived_at__isnull=True)
+        if filters.status in ("enabled", "disabled"):
+            rows = rows.filter(enabled=filters.status == "enabled")
+    if filters.dry_run in ("dry_run", "live"):
+        rows = rows.filter(dry_run=filters.dry_run == "dry_run")
+    if filters.index:
+        rows = rows.filter(Q(index__icontains=filters.index) | Q(cfd__icontains=filters.index))
+    if filters.indicator:
+        rows = rows.filter(conditions__position=0, conditions__indicator_name=filters.indicator)
+    return rows
+
+
+def _sort_key(row: WorkflowRow, sort: str) -> tuple:
+    wf = row.workflow
+    if sort == "index":
+        return (wf.index.lower(), wf.name.lower())
+    if sort == "end_date":
+        return (wf.end_date.isoformat() if wf.end_date else "", wf.name.lower())
+    if sort == "last_order":
+        placed = row.last_order.placed_at.timestamp() if row.last_order else -math.inf
+        return (placed, wf.name.lower())
+    return (wf.name.lower(),)
+
+
+def list_workflows(
+    *, filters: WorkflowFilters, page: int, per_page: int, now: datetime
+) -> WorkflowPage:
+    """One page of workflows with their last order (one Limit-1 query per shown workflow,
+    concurrently; sorting by last order needs every matched workflow's). Raises
+    OrderStoreUnavailable when the order store is down."""
+    matched = list(filter_workflows(filters).distinct())
+    total = Workflow.objects.filter(archived_at__isnull=True).count()
+    reverse = filters.order == "desc"
+    if filters.sort == "last_order":
+        rows = _attach_last_orders(matched, now=now)
+        rows.sort(key=lambda r: _sort_key(r, "last_order"), reverse=reverse)
+        shown = rows[(page - 1) * per_page : page * per_page]
+    else:
+        plain = [WorkflowRow(workflow=wf, last_order=None) for wf in matched]
+        plain.sort(key=lambda r: _sort_key(r, filters.sort), reverse=reverse)
+        window = [r.workflow for r in plain[(page - 1) * per_page : page * per_page]]
+        shown = _attach_last_orders(window, now=now)
+    return WorkflowPage(rows=shown, matched=len(matched), total=total, page=page, per_page=per_page)
+
+
+def _attach_last_orders(workflows: Sequence[Workflow], *, now: datetime) -> list[WorkflowRow]:
+    latest = order_services.latest_orders(workflow_ids=[str(w.id) for w in workflows], now=now)
+    return [WorkflowRow(workflow=w, last_order=latest.get(str(w.id))) for w in workflows]
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    workflow: str = ""  # workflow id
+    direction: str = ""  # BUY | SELL
+    asset: str = ""  # order code (cfd)
+
+
+def latest_workflow_orders(*, filters: OrderFilters, now: datetime) -> list[OrderRecord]:
+    """Latest order per workflow in the retention window (archived workflows included),
+    newest first, filtered server-side. Raises OrderStoreUnavailable."""
+    ids = [str(pk) for pk in Workflow.objects.values_list("id", flat=True)]
+    if filters.workflow:
+        ids = [i for i in ids if i == filters.workflow]
+    latest = order_services.latest_orders(workflow_ids=ids, now=now).values()
+    rows = [
+        r for r in latest
+        if (not filters.direction or r.order_direction == filters.direction.upper())
+        and (not filters.asset or r.order_code.lower() == filters.asset.lower())
+    ]
+    return sorted(rows, key=lambda r: r.placed_at, reverse=True)
