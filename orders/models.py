@@ -1,1 +1,95 @@
-"""Order history models (the PynamoDB `WorkflowOrder` arrives with the order store issue)."""
+"""Order history models: the PynamoDB `WorkflowOrder` table (SPEC §6.1) and the Django outbox.
+
+`WorkflowOrder` stays declarative: only `orders/store.py` queries it, and binds its table,
+region and endpoint from settings (`store.configure()`), so nothing here reads settings at
+query time.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from pynamodb.attributes import BooleanAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import UTCDateTimeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from orders.attributes import DecimalAttribute, EpochDateTimeAttribute
+
+# Short timeouts and one retry: a stopped store fails in about a second, not a minute.
+CONNECT_TIMEOUT_SECONDS = 1
+READ_TIMEOUT_SECONDS = 2
+MAX_RETRY_ATTEMPTS = 1
+
+
+class IdIndex(GlobalSecondaryIndex["WorkflowOrder"]):
+    """`id-index`: single-order reads by order id (a Query, never a Scan)."""
+
+    class Meta:
+        index_name = "id-index"
+        projection = AllProjection()
+
+    id = UnicodeAttribute(hash_key=True)
+
+
+class WorkflowOrder(Model):
+    """One row of `workflow_orders`; keys (workflow_id, placed_at)."""
+
+    class Meta:
+        table_name = settings.KORDER_DYNAMODB_TABLE
+        region = settings.KORDER_DYNAMODB_REGION
+        host = settings.KORDER_DYNAMODB_ENDPOINT or None
+        billing_mode = "PAY_PER_REQUEST"
+        connect_timeout_seconds = CONNECT_TIMEOUT_SECONDS
+        read_timeout_seconds = READ_TIMEOUT_SECONDS
+        max_retry_attempts = MAX_RETRY_ATTEMPTS
+        max_pool_connections = 32
+
+    workflow_id = UnicodeAttribute(hash_key=True)
+    placed_at = EpochDateTimeAttribute(range_key=True)
+    id = UnicodeAttribute()
+    id_index = IdIndex()
+    workflow_name = UnicodeAttribute()
+    order_code = UnicodeAttribute()
+    order_price = DecimalAttribute()
+    order_quantity = DecimalAttribute()
+    order_direction = UnicodeAttribute()
+    order_type = UnicodeAttribute()
+    asset_type = UnicodeAttribute(null=True)
+    trigger_close = DecimalAttribute(null=True)
+    trigger_candle_time = UTCDateTimeAttribute(null=True)
+    dry_run = BooleanAttribute(default=False)
+    broker = UnicodeAttribute(default="notify")
+    broker_order_id = UnicodeAttribute(null=True)
+    execution_context = UnicodeAttribute(default="")
+    ttl = TTLAttribute()
+
+
+class OutboxRecord(models.Model):
+    """An order record the store could not take yet; `flush_outbox` writes it later.
+
+    The full record is kept (`payload`), so the flush writes the original id and placed_at
+    and the store's conditional put turns any replay into a no-op.
+    """
+
+    order_id = models.UUIDField(primary_key=True)
+    workflow_id = models.CharField(max_length=64, db_index=True)
+    workflow_name = models.CharField(max_length=200)
+    placed_at = models.DateTimeField()
+    payload = models.JSONField()
+    created_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    flushed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["placed_at"]
+        verbose_name = "outbox record"
+
+    def __str__(self) -> str:
+        state = "flushed" if self.flushed_at else "pending"
+        return f"{self.workflow_name} @ {self.placed_at:%Y-%m-%d %H:%M:%S} ({state})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.flushed_at is None

@@ -1,4 +1,5 @@
 """Shared fixtures. Fixture modules live in tests/fixtures/ and are registered here."""
 
 pytest_plugins: list[str] = [
+    "tests.fixtures.order_store",
 ]

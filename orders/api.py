@@ -1,0 +1,31 @@
+"""Order-history operations that need nothing but the order store.
+
+The per-workflow history, the latest-order list and the CSV export need workflow ids and live
+in workflows/api.py (orders never imports workflows).
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router
+
+from orders import services
+from orders.records import OrderRecord
+from orders.schemas import OrderDetailOut
+
+ERRORS = {401: dict, 404: dict, 422: dict, 503: dict}
+
+router = Router()
+
+
+@router.get(
+    "/orders/{order_id}",
+    response={200: OrderDetailOut, **ERRORS},
+    operation_id="getOrderDetail",
+    summary="One order by id (404 when unknown or older than 7 days)",
+)
+def get_order(request: HttpRequest, order_id: UUID) -> OrderRecord:
+    return services.get_order(order_id=str(order_id), now=timezone.now())

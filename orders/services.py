@@ -1,0 +1,187 @@
+"""Order history services: record (with outbox), read in the retention window, maintain.
+
+All reads apply the window `placed_at >= now - KORDER_ORDER_RETENTION_DAYS` in the key
+condition (DynamoDB TTL deletion is lazy and emulators never delete). Every function may raise
+OrderStoreUnavailable, except `record_order`, which keeps the record in the outbox instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from django.conf import settings
+from django.utils import timezone
+
+from orders import store
+from orders.errors import OrderCollision, OrderNotFound, OrderStoreUnavailable
+from orders.models import OutboxRecord
+from orders.records import OrderRecord, record_from_dict, record_to_dict, ttl_for
+
+log = logging.getLogger(__name__)
+
+LATEST_QUERY_WORKERS = 16
+
+RecordOutcome = Literal["stored", "duplicate", "outboxed"]
+
+
+@dataclass(frozen=True)
+class FlushResult:
+    written: int = 0
+    duplicates: int = 0
+    failed: int = 0
+
+
+def retention() -> timedelta:
+    return timedelta(days=settings.KORDER_ORDER_RETENTION_DAYS)
+
+
+def window_start(now: datetime) -> datetime:
+    """Oldest placed_at still inside the retention window."""
+    return now - retention()
+
+
+# --- writes -----------------------------------------------------------------------------
+
+def record_order(*, record: OrderRecord) -> RecordOutcome:
+    """Write one record with a conditional put.
+
+    Returns "stored", "duplicate" (the same record was already there: nothing written) or
+    "outboxed" (store unavailable: the full record waits in the outbox for `flush_outbox`).
+    Raises OrderCollision if a different record holds the key (never overwrites).
+    """
+    try:
+        return store.put_order(record=record, ttl=ttl_for(record.placed_at, retention()))
+    except OrderStoreUnavailable as exc:
+        log.warning("order %s kept in the outbox: %s", record.id, exc)
+        _keep_in_outbox(record, str(exc))
+        return "outboxed"
+
+
+def _keep_in_outbox(record: OrderRecord, error: str) -> None:
+    OutboxRecord.objects.get_or_create(
+        order_id=record.id,
+        defaults={
+            "workflow_id": record.workflow_id,
+            "workflow_name": record.workflow_name,
+            "placed_at": record.placed_at,
+            "payload": record_to_dict(record),
+            "created_at": timezone.now(),
+            "attempts": 1,
+            "last_error": error,
+        },
+    )
+
+
+def flush_outbox(*, now: datetime | None = None) -> FlushResult:
+    """Write pending outbox records with their original id and placed_at, oldest first.
+
+    A record the store already has counts as a duplicate (nothing doubled). Stops at the first
+    unavailability: the rest stay pending and count as failed. A collision stays pending with
+    its error (visible in the admin) and counts as failed.
+    """
+    flushed_at = now or timezone.now()
+    pending = list(OutboxRecord.objects.filter(flushed_at__isnull=True).order_by("placed_at"))
+    counts = {"stored": 0, "duplicate": 0, "failed": 0}
+    for position, row in enumerate(pending):
+        try:
+            outcome = _write_outboxed(row)
+        except OrderStoreUnavailable as exc:
+            _note_failure(row, str(exc))
+            counts["failed"] += len(pending) - position
+            break
+        except OrderCollision as exc:
+            _note_failure(row, str(exc))
+            counts["failed"] += 1
+            continue
+        counts[outcome] += 1
+        _mark_flushed(row, flushed_at)
+    return FlushResult(counts["stored"], counts["duplicate"], counts["failed"])
+
+
+def _write_outboxed(row: OutboxRecord) -> Literal["stored", "duplicate"]:
+    record = record_from_dict(row.payload)
+    return store.put_order(record=record, ttl=ttl_for(record.placed_at, retention()))
+
+
+def _note_failure(row: OutboxRecord, error: str) -> None:
+    row.attempts += 1
+    row.last_error = error
+    row.save(update_fields=["attempts", "last_error"])
+
+
+def _mark_flushed(row: OutboxRecord, flushed_at: datetime) -> None:
+    row.flushed_at = flushed_at
+    row.save(update_fields=["flushed_at"])
+
+
+def pending_outbox_count() -> int:
+    return OutboxRecord.objects.filter(flushed_at__isnull=True).count()
+
+
+# --- reads ------------------------------------------------------------------------------
+
+def list_workflow_orders(*, workflow_id: str, now: datetime, limit: int = 20) -> list[OrderRecord]:
+    """Orders of one workflow in the window, newest first, at most `limit` (one Query)."""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    return store.query_history(workflow_id=workflow_id, since=window_start(now), limit=limit)
+
+
+def count_workflow_orders(*, workflow_id: str, now: datetime) -> int:
+    """Number of orders of one workflow in the window (a Select=COUNT query)."""
+    return store.count_orders(workflow_id=workflow_id, since=window_start(now))
+
+
+def latest_orders(*, workflow_ids: Iterable[str], now: datetime) -> dict[str, OrderRecord]:
+    """workflow_id -> its latest order in the window (absent when none).
+
+    One Limit-1 query per distinct id, issued concurrently; never a scan.
+    """
+    ids = list(dict.fromkeys(workflow_ids))
+    if not ids:
+        return {}
+    since = window_start(now)
+    store.warm_up()
+    with ThreadPoolExecutor(max_workers=min(LATEST_QUERY_WORKERS, len(ids))) as pool:
+        found = pool.map(lambda wid: store.query_latest(workflow_id=wid, since=since), ids)
+        return {wid: record for wid, record in zip(ids, found, strict=True) if record}
+
+
+def get_order(*, order_id: str, now: datetime) -> OrderRecord:
+    """One order by id via `id-index`. Raises OrderNotFound when unknown or expired."""
+    record = store.get_by_id(order_id=order_id)
+    if record is None or record.placed_at < window_start(now):
+        raise OrderNotFound(f"order {order_id} not found")
+    return record
+
+
+def check_store() -> None:
+    """Cheap liveness probe (DescribeTable) for /healthz; raises OrderStoreUnavailable."""
+    store.describe_table()
+
+
+# --- maintenance ------------------------------------------------------------------------
+
+def purge_expired_orders(*, now: datetime) -> int:
+    """Delete order rows placed before the window (keeps a local table small; scans).
+
+    Returns the number of rows deleted. Reads never depend on this: they apply the window.
+    """
+    return store.delete_older_than(cutoff=window_start(now))
+
+
+def purge_flushed_outbox(*, now: datetime) -> int:
+    """Delete outbox rows flushed before the window; pending rows are never deleted."""
+    deleted, _ = OutboxRecord.objects.filter(flushed_at__lt=window_start(now)).delete()
+    return deleted
+
+
+def create_order_table() -> bool:
+    """Create the order table if missing (idempotent). TTL errors are ignored locally only."""
+    binding = store.current_binding()
+    return store.create_table(ignore_ttl_errors=store.is_local_endpoint(binding.endpoint))
