@@ -266,3 +266,19 @@ class Broker(Protocol):
     def place(self, intent: OrderIntent, *, order_id: str) -> Placement:
         """Send the order; `order_id` is our id (Saxo ExternalReference). Raises BrokerError."""
         ...
+
+
+class SkipCode(StrEnum):
+    """Why a workflow produced no order (decision log)."""
+
+    CONDITION_FALSE = "condition_false"
+    LOCATION_MISMATCH = "location_mismatch"
+    PRICE_NOT_POSITIVE = "price_not_positive"
+
+
+@dataclass(frozen=True)
+class SkipReason:
+    """No order, and why: `code` for filtering, `message` for people."""
+
+    code: SkipCode
+    message: str
