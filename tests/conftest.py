@@ -2,4 +2,5 @@
 
 pytest_plugins: list[str] = [
     "tests.fixtures.order_store",
+    "tests.fixtures.fake_saxo",
 ]
