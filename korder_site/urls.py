@@ -4,6 +4,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from korder_site.api import api
+from korder_site.health import healthz
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
@@ -11,4 +12,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("healthz", healthz, name="healthz"),
 ]

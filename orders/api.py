@@ -14,16 +14,14 @@ from ninja import Router
 
 from orders import services
 from orders.records import OrderRecord
-from orders.schemas import OrderDetailOut
-
-ERRORS = {401: dict, 404: dict, 422: dict, 503: dict}
+from orders.schemas import STORE_ERRORS, OrderDetailOut
 
 router = Router()
 
 
 @router.get(
     "/orders/{order_id}",
-    response={200: OrderDetailOut, **ERRORS},
+    response={200: OrderDetailOut, **STORE_ERRORS},
     operation_id="getOrderDetail",
     summary="One order by id (404 when unknown or older than 7 days)",
 )

@@ -25,6 +25,26 @@ def _utc(value: datetime) -> datetime:
 UtcDateTime = Annotated[datetime, AfterValidator(_utc)]
 
 
+class ErrorOut(Schema):
+    """Every error answer: `{"detail": "..."}` (shared by all routers)."""
+
+    detail: str
+
+
+class FieldErrorOut(Schema):
+    field: str = Field(description="Path of the bad field, e.g. conditions[0].indicator.value")
+    location: str = Field(description="query, path or body")
+    message: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[FieldErrorOut]
+
+
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+STORE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 503: ErrorOut}
+
+
 class OrderListItemOut(Schema):
     """The contract's WorkflowOrderListItem plus `order_type` and `dry_run`."""
 

@@ -1,0 +1,52 @@
+"""GET /healthz (no auth): 200 when the database and the order store answer, else 503 naming
+what is down. Meant for load balancers and `make run` smoke checks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from orders.errors import OrderStoreUnavailable
+from orders.services import check_store
+
+log = logging.getLogger(__name__)
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+CHECKS: dict[str, tuple[Callable[[], None], tuple[type[Exception], ...]]] = {
+    "database": (_check_database, (DatabaseError,)),
+    "order_store": (check_store, (OrderStoreUnavailable,)),
+}
+
+
+def _run(check: Callable[[], None], expected: tuple[type[Exception], ...]) -> str:
+    try:
+        check()
+    except expected as exc:
+        return f"down: {exc}"
+    except Exception as exc:  # a health probe must answer, whatever broke
+        log.exception("health check failed unexpectedly")
+        return f"down: {type(exc).__name__}"
+    return "ok"
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    results = {name: _run(check, expected) for name, (check, expected) in CHECKS.items()}
+    down = [name for name, result in results.items() if result != "ok"]
+    body = {
+        "status": "ok" if not down else "unavailable",
+        "checks": results,
+        "detail": "all checks passed" if not down else f"down: {', '.join(down)}",
+    }
+    return JsonResponse(body, status=503 if down else 200)

@@ -1,0 +1,144 @@
+"""Workflows router (mounted at /api/workflow/): definitions, their order history, the
+latest-order list and its CSV export, asset lookup, indicator types (SPEC §7)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Query, Router, Status
+
+from orders import services as order_services
+from orders.schemas import ERRORS, STORE_ERRORS, ErrorOut, OrderHistoryOut, orders_csv
+from orders.schemas import LatestOrdersOut
+from workflows.engine.types import IndicatorName
+from workflows.models import Workflow
+from workflows.schemas import (
+    AssetOut,
+    AssetQuery,
+    AssetWorkflowOut,
+    IndicatorTypeOut,
+    OrderListQuery,
+    WorkflowListOut,
+    WorkflowListQuery,
+    WorkflowOut,
+    WorkflowSummaryOut,
+)
+from workflows.selectors import latest_workflow_orders, list_workflows, workflows_with_conditions
+from workflows.services import (
+    WorkflowNotFound,
+    archive_workflow,
+    create_workflow,
+    replace_workflow,
+)
+from workflows.specs import spec_from_workflow
+from workflows.validation import WorkflowIn
+
+router = Router()
+WRITE_ERRORS = {**ERRORS, 400: ErrorOut, 409: ErrorOut}
+
+
+def _workflow(workflow_id: UUID) -> Workflow:
+    """A workflow by id, archived ones included (their orders stay visible)."""
+    workflow = workflows_with_conditions().filter(id=workflow_id).first()
+    if workflow is None:
+        raise WorkflowNotFound(workflow_id)
+    return workflow
+
+
+@router.get("/workflows", response={200: WorkflowListOut, **STORE_ERRORS})
+def list_workflows_(request: HttpRequest, query: Query[WorkflowListQuery]) -> WorkflowListOut:
+    """Workflows with their last order; filters, sort (incl. `last_order`), pagination."""
+    page = list_workflows(
+        filters=query.filters(), page=query.page, per_page=query.per_page, now=timezone.now()
+    )
+    return WorkflowListOut(
+        workflows=[WorkflowSummaryOut.from_row(row) for row in page.rows],
+        total=page.total, matched=page.matched, page=page.page, per_page=page.per_page,
+        total_pages=page.pages,
+    )
+
+
+@router.post("/workflows", response={201: WorkflowOut, **WRITE_ERRORS})
+def create_workflow_(request: HttpRequest, payload: WorkflowIn) -> Status[WorkflowOut]:
+    """Create a workflow (201). Bad fields → 422 per field; a name in use → 409."""
+    workflow = create_workflow(definition=payload)
+    return Status(201, WorkflowOut.from_workflow(_workflow(workflow.id)))
+
+
+@router.get("/workflows/{workflow_id}", response={200: WorkflowOut, **ERRORS})
+def get_workflow(request: HttpRequest, workflow_id: UUID) -> WorkflowOut:
+    """The full definition plus `tradingview_url`."""
+    return WorkflowOut.from_workflow(_workflow(workflow_id))
+
+
+@router.put("/workflows/{workflow_id}", response={200: WorkflowOut, **WRITE_ERRORS})
+def replace_workflow_(request: HttpRequest, workflow_id: UUID, payload: WorkflowIn) -> WorkflowOut:
+    """Replace every field and condition; id and created_at are kept."""
+    workflow = replace_workflow(workflow=_workflow(workflow_id), definition=payload)
+    return WorkflowOut.from_workflow(_workflow(workflow.id))
+
+
+@router.delete("/workflows/{workflow_id}", response={204: None, **ERRORS})
+def archive_workflow_(request: HttpRequest, workflow_id: UUID) -> Status[None]:
+    """Archive (204): it stops running; its orders stay visible. Idempotent."""
+    archive_workflow(workflow=_workflow(workflow_id), now=timezone.now())
+    return Status(204, None)
+
+
+@router.get(
+    "/workflows/{workflow_id}/orders",
+    response={200: OrderHistoryOut, **STORE_ERRORS},
+    operation_id="getWorkflowOrderHistory",
+)
+def workflow_order_history(
+    request: HttpRequest, workflow_id: UUID, limit: int = Query(20, ge=1, le=100)
+) -> OrderHistoryOut:
+    """Newest first, at most `limit`; `total_count` counts the whole 7-day window."""
+    wid, now = str(_workflow(workflow_id).id), timezone.now()
+    orders = order_services.list_workflow_orders(workflow_id=wid, now=now, limit=limit)
+    total = order_services.count_workflow_orders(workflow_id=wid, now=now)
+    return OrderHistoryOut.model_validate(
+        {"workflow_id": wid, "orders": orders, "total_count": total, "limit": limit}
+    )
+
+
+@router.get("/orders", response={200: LatestOrdersOut, **STORE_ERRORS})
+def list_latest_orders(request: HttpRequest, query: Query[OrderListQuery]) -> LatestOrdersOut:
+    """The latest order of each workflow in the 7-day window, newest first."""
+    rows = latest_workflow_orders(filters=query.filters(), now=timezone.now())
+    return LatestOrdersOut.model_validate(
+        {"orders": rows[: query.limit], "total_count": len(rows), "limit": query.limit}
+    )
+
+
+@router.get(
+    "/orders/export.csv",
+    response={200: None, **STORE_ERRORS},
+    openapi_extra={"responses": {200: {"description": "CSV", "content": {"text/csv": {}}}}},
+)
+def export_orders_csv(request: HttpRequest, query: Query[OrderListQuery]) -> HttpResponse:
+    """The orders page as CSV: same filters, every matching row (`limit` applies too)."""
+    rows = latest_workflow_orders(filters=query.filters(), now=timezone.now())
+    response = HttpResponse(orders_csv(rows[: query.limit]), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="workflow-orders.csv"'
+    return response
+
+
+@router.get("/asset", response={200: AssetOut, **ERRORS})
+def asset_workflows(request: HttpRequest, query: Query[AssetQuery]) -> AssetOut:
+    """Workflows (enabled or not, not archived) whose index is `code` or `code:country_code`."""
+    code, symbol = query.code.strip(), query.symbol
+    matches = workflows_with_conditions().filter(
+        Q(index__iexact=code) | Q(index__iexact=symbol), archived_at__isnull=True
+    )
+    today = timezone.now().date()
+    workflows = [AssetWorkflowOut.from_spec(spec_from_workflow(w), today=today) for w in matches]
+    return AssetOut(asset_symbol=symbol, total=len(workflows), workflows=workflows)
+
+
+@router.get("/indicator-types", response={200: list[IndicatorTypeOut], 401: ErrorOut})
+def indicator_types(request: HttpRequest) -> list[IndicatorTypeOut]:
+    return [IndicatorTypeOut(value=name.value, label=name.label) for name in IndicatorName]

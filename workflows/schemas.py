@@ -1,0 +1,303 @@
+"""In/Out schemas of the workflows API. The request body is `WorkflowIn` itself
+(workflows/validation.py), so the API validates exactly like the YAML import and the forms."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+from urllib.parse import quote
+from uuid import UUID
+
+from ninja import Schema
+from pydantic import BeforeValidator, Field
+
+from orders.schemas import UtcDateTime
+from workflows.candles import open_days_between
+from workflows.engine.types import ConditionSpec, IndicatorName, WorkflowSpec
+from workflows.indicators import IndicatorError, projection
+from workflows.models import Workflow
+from workflows.selectors import SORTS, OrderFilters, WorkflowFilters, WorkflowRow
+from workflows.specs import definition_from_workflow
+from workflows.validation import LowerEnum
+
+# --- list ----------------------------------------------------------------------------------
+
+
+class WorkflowListQuery(Schema):
+    enabled: bool | None = Field(None, description="true: enabled only, false: disabled only")
+    dry_run: bool | None = Field(None, description="true: dry-run only, false: live only")
+    archived: bool = Field(False, description="true: archived workflows instead of current ones")
+    index: str = Field("", max_length=64, description="Substring of the index or CFD")
+    indicator: Annotated[IndicatorName | None, LowerEnum] = None
+    sort: Literal[SORTS] = "name"  # type: ignore[valid-type]
+    order: Literal["asc", "desc"] = "asc"
+    page: int = Field(1, ge=1, le=100_000)
+    per_page: int = Field(20, ge=1, le=100)
+
+    def filters(self) -> WorkflowFilters:
+        if self.archived:
+            status = "archived"
+        else:
+            status = {None: "all", True: "enabled", False: "disabled"}[self.enabled]
+        mode = {None: "all", True: "dry_run", False: "live"}[self.dry_run]
+        indicator = self.indicator.value if self.indicator else ""
+        return WorkflowFilters(
+            status=status, dry_run=mode, index=self.index.strip(), indicator=indicator,
+            sort=self.sort, order=self.order,
+        )
+
+
+class LastOrderOut(Schema):
+    id: str
+    placed_at: UtcDateTime
+    order_direction: str
+    order_price: float
+    order_quantity: float
+    order_type: str
+    dry_run: bool
+
+
+class WorkflowSummaryOut(Schema):
+    id: UUID
+    name: str
+    index: str
+    cfd: str
+    enabled: bool
+    dry_run: bool
+    is_us: bool
+    end_date: date | None
+    primary_indicator: str | None
+    primary_unit_time: str | None
+    archived: bool
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+    last_order: LastOrderOut | None
+
+    @staticmethod
+    def from_row(row: WorkflowRow) -> WorkflowSummaryOut:
+        wf, primary = row.workflow, row.primary
+        return WorkflowSummaryOut(
+            id=wf.id, name=wf.name, index=wf.index, cfd=wf.cfd, enabled=wf.enabled,
+            dry_run=wf.dry_run, is_us=wf.is_us, end_date=wf.end_date,
+            primary_indicator=primary.indicator_name if primary else None,
+            primary_unit_time=primary.indicator_ut if primary else None,
+            archived=wf.is_archived, created_at=wf.created_at, updated_at=wf.updated_at,
+            last_order=LastOrderOut.from_orm(row.last_order) if row.last_order else None,
+        )
+
+
+class WorkflowListOut(Schema):
+    workflows: list[WorkflowSummaryOut]
+    total: int = Field(description="Current (not archived) workflows, before filters")
+    matched: int = Field(description="Workflows matching the filters")
+    page: int
+    per_page: int
+    total_pages: int
+
+
+# --- detail --------------------------------------------------------------------------------
+
+
+class PointOut(Schema):
+    date: date
+    price: float
+
+
+class IndicatorOut(Schema):
+    name: str
+    ut: str
+    value: float | None
+    zone_value: float | None
+    x1: PointOut | None
+    x2: PointOut | None
+
+
+class CloseOut(Schema):
+    direction: str
+    ut: str
+    spread: float
+
+
+class ConditionOut(Schema):
+    indicator: IndicatorOut
+    close: CloseOut
+    element: str | None
+
+
+class TriggerOut(Schema):
+    ut: str
+    signal: str
+    location: str
+    order_direction: str
+    quantity: float
+    offset: float
+
+
+class WorkflowOut(Schema):
+    id: UUID
+    name: str
+    index: str
+    cfd: str
+    enabled: bool
+    dry_run: bool
+    is_us: bool
+    end_date: date | None
+    conditions: list[ConditionOut] = Field(description="Only the first one is evaluated")
+    trigger: TriggerOut
+    tradingview_url: str
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+    archived_at: UtcDateTime | None
+
+    @staticmethod
+    def from_workflow(workflow: Workflow) -> WorkflowOut:
+        definition = definition_from_workflow(workflow).model_dump()
+        return WorkflowOut(
+            **definition,
+            id=workflow.id,
+            tradingview_url=tradingview_url(workflow.index),
+            created_at=workflow.created_at,
+            updated_at=workflow.updated_at,
+            archived_at=workflow.archived_at,
+        )
+
+
+TRADINGVIEW_EXCHANGES = {
+    "xpar": "EURONEXT", "xnas": "NASDAQ", "xnys": "NYSE", "xlon": "LSE", "xfra": "FWB",
+    "xetr": "XETR",
+}
+
+
+def tradingview_url(index: str) -> str:
+    """Reference §8.3: `<code>:<market>` → EXCHANGE:CODE; unknown or no market → EURONEXT.
+    (No per-asset custom URL is stored in k-order, so the built URL is always used.)"""
+    code, _, market = index.partition(":")
+    exchange = TRADINGVIEW_EXCHANGES.get(market.strip().lower(), "EURONEXT")
+    symbol = quote(f"{exchange}:{code.strip().upper()}", safe=":.")
+    return f"https://www.tradingview.com/chart/?symbol={symbol}"
+
+
+# --- orders filters ------------------------------------------------------------------------
+
+
+def _upper(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+class OrderListQuery(Schema):
+    limit: int = Field(100, ge=1, le=100, description="Workflows (rows) to return")
+    direction: Annotated[Literal["BUY", "SELL"] | None, BeforeValidator(_upper)] = None
+    workflow_id: UUID | None = None
+    asset: str = Field("", max_length=64, description="Order code (CFD), case-insensitive")
+
+    def filters(self) -> OrderFilters:
+        return OrderFilters(
+            workflow=str(self.workflow_id) if self.workflow_id else "",
+            direction=self.direction or "",
+            asset=self.asset.strip(),
+        )
+
+
+# --- asset lookup and indicator types ------------------------------------------------------
+
+
+class AssetQuery(Schema):
+    code: str = Field(min_length=1, max_length=64)
+    country_code: str = Field("xpar", max_length=16)
+
+    @property
+    def symbol(self) -> str:
+        code, country = self.code.strip(), self.country_code.strip()
+        return f"{code}:{country}" if country else code
+
+
+class AssetIndicatorOut(Schema):
+    name: str
+    unit_time: str
+    value: float | None
+    zone_value: float | None
+    current_value: float | None = Field(description="Inclined line projected to today")
+
+
+class AssetCloseOut(Schema):
+    direction: str
+    unit_time: str
+    spread: float
+
+
+class AssetConditionOut(Schema):
+    indicator: AssetIndicatorOut
+    close: AssetCloseOut
+    element: str | None
+
+
+class AssetTriggerOut(Schema):
+    unit_time: str
+    signal: str
+    location: str
+    order_direction: str
+    quantity: float
+
+
+class AssetWorkflowOut(Schema):
+    id: str
+    name: str
+    index: str
+    cfd: str
+    enabled: bool
+    dry_run: bool
+    end_date: date | None
+    is_us: bool
+    conditions: list[AssetConditionOut]
+    trigger: AssetTriggerOut
+
+    @staticmethod
+    def from_spec(spec: WorkflowSpec, *, today: date) -> AssetWorkflowOut:
+        t = spec.trigger
+        return AssetWorkflowOut(
+            id=spec.id, name=spec.name, index=spec.index, cfd=spec.cfd, enabled=spec.enabled,
+            dry_run=spec.dry_run, end_date=spec.end_date, is_us=spec.is_us,
+            conditions=[_asset_condition(c, spec, today) for c in spec.conditions],
+            trigger=AssetTriggerOut(
+                unit_time=t.ut, signal=t.signal, location=t.location,
+                order_direction=t.order_direction, quantity=t.quantity,
+            ),
+        )
+
+
+def _asset_condition(c: ConditionSpec, spec: WorkflowSpec, today: date) -> AssetConditionOut:
+    ind = c.indicator
+    return AssetConditionOut(
+        indicator=AssetIndicatorOut(
+            name=ind.name, unit_time=ind.ut, value=ind.value, zone_value=ind.zone_value,
+            current_value=inclined_current_value(c, spec, today),
+        ),
+        close=AssetCloseOut(direction=c.close.direction, unit_time=c.close.ut, spread=c.close.spread),
+        element=c.element,
+    )
+
+
+def inclined_current_value(c: ConditionSpec, spec: WorkflowSpec, today: date) -> float | None:
+    """Reference §4.4: the line through (0, y1) and (open days (x1, x2], y2), at open days
+    (x1, today]. None for other indicators or when the points span no open day."""
+    ind = c.indicator
+    if ind.name is not IndicatorName.INCLINED or ind.x1 is None or ind.x2 is None:
+        return None
+    span = open_days_between(ind.x1.date, ind.x2.date, spec.market)
+    elapsed = open_days_between(ind.x1.date, today, spec.market)
+    try:
+        value = projection(0, ind.x1.price, span, ind.x2.price, elapsed)
+    except IndicatorError:
+        return None
+    return float(round(value, 4))
+
+
+class AssetOut(Schema):
+    asset_symbol: str
+    total: int
+    workflows: list[AssetWorkflowOut]
+
+
+class IndicatorTypeOut(Schema):
+    value: str
+    label: str
