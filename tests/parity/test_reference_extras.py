@@ -1,4 +1,4 @@
-"""Reference §9.2/§9.3 cases pinned upstream that vectors.json does not list (fixtures at run time)."""
+"""Reference §9.2/§9.3 cases that vectors.json does not list (fixtures read at run time)."""
 
 from __future__ import annotations
 
