@@ -30,7 +30,8 @@ def test_open_stop_buy_sends_exactly_the_documented_body(fake_saxo):
         "ExternalReference": ORDER_ID}
     assert sent.headers["x-request-id"] == ORDER_ID
     assert sent.headers["content-type"] == "application/json"
-    assert placement == Placement(broker="saxo", broker_order_id=fake_saxo.open_orders[0]["OrderId"])
+    order_id = fake_saxo.open_orders[0]["OrderId"]
+    assert placement == Placement(broker="saxo", broker_order_id=order_id)
 
 
 def test_limit_sell_sends_limit_with_price_on_the_tick_grid(fake_saxo):

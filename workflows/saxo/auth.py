@@ -22,7 +22,9 @@ from workflows.saxo.tokens import TokenFile, TokenSet
 
 log = logging.getLogger(__name__)
 
-NOT_LOGGED_IN = "Not logged in to Saxo: run `manage.py saxo_login` (or set KORDER_SAXO_ACCESS_TOKEN)"
+NOT_LOGGED_IN = (
+    "Not logged in to Saxo: run `manage.py saxo_login` (or set KORDER_SAXO_ACCESS_TOKEN)"
+)
 
 
 class TokenSource(Protocol):
@@ -97,7 +99,8 @@ class OAuthApp:
             raise SaxoAuthError(f"Saxo token endpoint unreachable ({type(exc).__name__})",
                                 code="TokenEndpointUnreachable") from None
         payload = reply_json(reply)
-        if reply.status_code >= 400 or not isinstance(payload, dict) or "access_token" not in payload:
+        ok = isinstance(payload, dict) and "access_token" in payload
+        if reply.status_code >= 400 or not ok:
             raise SaxoAuthError(_token_error(reply.status_code, payload), code="TokenRequestFailed",
                                 status=reply.status_code,
                                 correlation=reply.headers.get("X-Correlation"))

@@ -9,7 +9,8 @@ from urllib.parse import urlparse
 from workflows.saxo.errors import SaxoAuthError
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-_DONE_PAGE = b"<html><body><p>k-order: Saxo login received. You can close this window.</p></body></html>"
+_DONE_PAGE = (b"<html><body><p>k-order: Saxo login received. "
+              b"You can close this window.</p></body></html>")
 
 
 def loopback_port(redirect_uri: str) -> int | None:
