@@ -1,0 +1,112 @@
+"""Management commands: create_order_table and the local dynalite server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from orders import local_server, services, store
+from orders.errors import OrderStoreUnavailable
+from tests.fixtures.order_store import make_order_record
+
+MANAGE = Path(django_settings.BASE_DIR) / "manage.py"
+
+
+def test_create_order_table_command_is_idempotent(order_store, settings) -> None:
+    settings.KORDER_DYNAMODB_TABLE = f"{order_store.table_name}_cmd"
+    try:
+        assert "Created table" in _call("create_order_table")
+        assert "exists" in _call("create_order_table")
+    finally:
+        store.delete_table()
+
+
+def test_create_order_table_command_fails_clearly_when_the_store_is_down(order_store) -> None:
+    order_store.stop()
+
+    with pytest.raises(CommandError, match="order store"):
+        call_command("create_order_table")
+
+
+@pytest.mark.slow
+def test_dynamodb_local_keeps_data_across_a_restart(tmp_path, settings) -> None:
+    port = local_server.free_port()
+    settings.KORDER_DYNAMODB_ENDPOINT = local_server.endpoint(port)
+    settings.KORDER_DYNAMODB_TABLE = "workflow_orders"
+    record = make_order_record()
+
+    with _dynamodb_local(tmp_path, port):
+        assert services.record_order(record=record) == "stored"
+    with pytest.raises(OrderStoreUnavailable):
+        services.check_store()
+    with _dynamodb_local(tmp_path, port):
+        assert services.get_order(order_id=record.id, now=record.placed_at) == record
+
+    assert (tmp_path / "dynamodb").is_dir()
+
+
+@pytest.mark.slow
+def test_dynamodb_local_refuses_a_busy_port(tmp_path) -> None:
+    port = local_server.free_port()
+    with _dynamodb_local(tmp_path, port):
+        second = subprocess.run(
+            [sys.executable, str(MANAGE), "dynamodb_local"],
+            env=_env(tmp_path, port), capture_output=True, text=True, timeout=30,
+        )
+    assert second.returncode != 0
+    assert f"port {port} is already in use" in second.stderr
+
+
+class _dynamodb_local:
+    """Runs `manage.py dynamodb_local` until its table is ready; SIGTERM on exit."""
+
+    def __init__(self, var_dir: Path, port: int) -> None:
+        self.var_dir, self.port = var_dir, port
+
+    def __enter__(self) -> subprocess.Popen:
+        self.process = subprocess.Popen(
+            [sys.executable, str(MANAGE), "dynamodb_local"],
+            env=_env(self.var_dir, self.port), stdout=subprocess.PIPE, text=True,
+        )
+        for line in self.process.stdout:  # "Table ... created/exists." then "dynalite on ..."
+            if line.startswith("dynalite on"):
+                return self.process
+        raise AssertionError(f"dynamodb_local exited with {self.process.wait()}")
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        assert self.process.wait(timeout=10) == 0
+        deadline = time.monotonic() + 5
+        while local_server.port_in_use(self.port) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+def _env(var_dir: Path, port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        KORDER_VAR_DIR=str(var_dir),
+        KORDER_DYNAMODB_LOCAL_PORT=str(port),
+        KORDER_DYNAMODB_TABLE="workflow_orders",
+        DJANGO_SECRET_KEY="test-only-secret-key",
+        PYTHONUNBUFFERED="1",
+    )
+    env.pop("KORDER_DYNAMODB_ENDPOINT", None)
+    env.pop("AWS_ACCESS_KEY_ID", None)
+    env.pop("AWS_PROFILE", None)
+    return env
+
+
+def _call(name: str) -> str:
+    out = StringIO()
+    call_command(name, stdout=out)
+    return out.getvalue()
