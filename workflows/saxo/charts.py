@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import Any
 
 from workflows.engine.types import Bar
@@ -14,7 +14,6 @@ from workflows.saxo.instruments import Instrument
 MAX_COUNT = 1200
 HORIZONS = frozenset({1, 2, 3, 5, 10, 15, 30, 60, 120, 180, 240, 300, 360, 480, 1440, 10080,
                       43200, 129600, 518400})
-_FOUR = Decimal("0.0001")
 _FIELDS = ("Open", "High", "Low", "Close")
 
 
@@ -63,8 +62,9 @@ def _price(sample: dict[str, Any], name: str) -> Decimal:
     if ask is None or bid is None:
         raise SaxoError(f"Chart sample at {sample.get('Time')} has no {name} nor {name}Ask/Bid",
                         code="MalformedChartSample")
-    mid = (Decimal(str(ask)) + Decimal(str(bid))) / 2
-    return mid.quantize(_FOUR, rounding=ROUND_HALF_EVEN)
+    # Saxo sends JSON floats; the mid is taken and rounded in float like upstream and the CSV
+    # source, so both sources give identical candles for identical bars.
+    return Decimal(repr(round((float(ask) + float(bid)) / 2, 4)))
 
 
 def parse_time(value: str) -> datetime:
