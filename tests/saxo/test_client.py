@@ -218,3 +218,18 @@ def test_mixing_environments_is_refused():
 def test_token_source_falls_back_to_not_logged_in_without_a_token_file():
     with pytest.raises(SaxoAuthError, match="Not logged in"):
         token_source(SaxoConfig()).token()
+
+
+def test_added_latency_applies_per_request_and_requests_run_concurrently(fake_saxo):
+    from concurrent.futures import ThreadPoolExecutor
+    from time import perf_counter
+
+    fake_saxo.latency = 0.05
+    client = fake_saxo.client()
+    started = perf_counter()
+    with ThreadPoolExecutor(8) as pool:
+        replies = list(pool.map(lambda _: client.get("port/v1/accounts/me"), range(8)))
+    elapsed = perf_counter() - started
+
+    assert len(replies) == 8 and all(r["Data"] for r in replies)
+    assert 0.05 <= elapsed < 0.3
