@@ -42,7 +42,6 @@ class WorkflowAdmin(admin.ModelAdmin):
     list_filter = ("enabled", "dry_run", "is_us", "conditions__indicator_name", "archived_at")
     search_fields = ("name", "index", "cfd")
     readonly_fields = ("id", "created_at", "updated_at")
-    view_on_site = False
     fieldsets = (
         (None, {"fields": ("id", "name", ("index", "cfd"), ("enabled", "dry_run", "is_us"))}),
         ("Schedule", {"fields": ("end_date", "archived_at")}),

@@ -90,23 +90,27 @@ def _sort_key(row: WorkflowRow, sort: str) -> tuple:
 
 
 def list_workflows(
-    *, filters: WorkflowFilters, page: int, per_page: int, now: datetime
+    *, filters: WorkflowFilters, page: int, per_page: int, now: datetime,
+    with_last_orders: bool = True,
 ) -> WorkflowPage:
     """One page of workflows with their last order (one Limit-1 query per shown workflow,
     concurrently; sorting by last order needs every matched workflow's). Raises
-    OrderStoreUnavailable when the order store is down."""
+    OrderStoreUnavailable when the order store is down. `with_last_orders=False` never
+    touches the store (rows carry no last order; a last-order sort falls back to name)."""
     matched = list(filter_workflows(filters).distinct())
     total = Workflow.objects.filter(archived_at__isnull=True).count()
     reverse = filters.order == "desc"
-    if filters.sort == "last_order":
+    if filters.sort == "last_order" and with_last_orders:
         rows = _attach_last_orders(matched, now=now)
         rows.sort(key=lambda r: _sort_key(r, "last_order"), reverse=reverse)
         shown = rows[(page - 1) * per_page : page * per_page]
     else:
+        sort = "name" if filters.sort == "last_order" else filters.sort
         plain = [WorkflowRow(workflow=wf, last_order=None) for wf in matched]
-        plain.sort(key=lambda r: _sort_key(r, filters.sort), reverse=reverse)
-        window = [r.workflow for r in plain[(page - 1) * per_page : page * per_page]]
-        shown = _attach_last_orders(window, now=now)
+        plain.sort(key=lambda r: _sort_key(r, sort), reverse=reverse)
+        shown = plain[(page - 1) * per_page : page * per_page]
+        if with_last_orders:
+            shown = _attach_last_orders([r.workflow for r in shown], now=now)
     return WorkflowPage(rows=shown, matched=len(matched), total=total, page=page, per_page=per_page)
 
 

@@ -1,0 +1,19 @@
+"""Page URLs: /workflows/… (names `workflows:*`) and the cross-workflow /workflow-orders/."""
+
+from django.urls import path
+
+from workflows import views
+
+app_name = "workflows"
+
+urlpatterns = [
+    path("workflows/", views.workflow_list, name="list"),
+    path("workflows/new/", views.workflow_create, name="create"),
+    path("workflows/<uuid:workflow_id>/", views.workflow_detail, name="detail"),
+    path("workflows/<uuid:workflow_id>/edit/", views.workflow_edit, name="edit"),
+    path("workflows/<uuid:workflow_id>/orders/", views.workflow_history, name="history"),
+    path("workflows/<uuid:workflow_id>/enabled/", views.workflow_toggle, name="toggle"),
+    path("workflows/<uuid:workflow_id>/archive/", views.workflow_archive, name="archive"),
+    path("workflows/<uuid:workflow_id>/run/", views.workflow_run, name="run"),
+    path("workflow-orders/", views.order_list, name="orders"),
+]

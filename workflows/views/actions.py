@@ -1,0 +1,47 @@
+"""POST actions of the detail page: enable/disable, archive (after a confirmation page), run now."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from workflows.models import Workflow
+from workflows.services import archive_workflow, set_workflow_enabled
+
+
+@login_required
+@require_POST
+def workflow_toggle(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
+    workflow = get_object_or_404(Workflow, id=workflow_id, archived_at__isnull=True)
+    enabled = request.POST.get("enabled") == "1"
+    set_workflow_enabled(workflow=workflow, enabled=enabled)
+    messages.success(request, f"Workflow “{workflow.name}” {'enabled' if enabled else 'disabled'}.")
+    return redirect(workflow)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workflow_archive(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
+    """GET: the confirmation page (works without JavaScript); POST: archive."""
+    workflow = get_object_or_404(Workflow, id=workflow_id)
+    if request.method == "GET":
+        return render(request, "workflows/archive_confirm.html",
+                      {"nav": "workflows", "workflow": workflow})
+    archive_workflow(workflow=workflow, now=timezone.now())
+    messages.success(request, f"Workflow “{workflow.name}” archived; its orders stay visible.")
+    return redirect("workflows:list")
+
+
+@login_required
+@require_POST
+def workflow_run(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
+    """Run the engine for this workflow now, dry run forced (TODO: engine entry point)."""
+    workflow = get_object_or_404(Workflow, id=workflow_id)
+    messages.warning(request, "Run now is not available yet.")
+    return redirect(workflow)

@@ -1,0 +1,40 @@
+"""/workflows/<id>/ and its full 7-day order history."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from workflows.schemas import tradingview_url
+from workflows.selectors import workflows_with_conditions
+from workflows.views.panels import HISTORY_MAX, history_panel
+
+
+@login_required
+@require_GET
+def workflow_detail(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
+    workflow = get_object_or_404(workflows_with_conditions(), id=workflow_id)
+    now = timezone.now()
+    history = history_panel(workflow=workflow, now=now)
+    return render(request, "workflows/detail.html", {
+        "nav": "workflows", "workflow": workflow, "conditions": list(workflow.conditions.all()),
+        "tradingview_url": tradingview_url(workflow.index), "history": history,
+        "store_error": history.error, "now": now,
+    })
+
+
+@login_required
+@require_GET
+def workflow_history(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
+    workflow = get_object_or_404(workflows_with_conditions(), id=workflow_id)
+    now = timezone.now()
+    history = history_panel(workflow=workflow, now=now, limit=HISTORY_MAX)
+    return render(request, "workflows/history.html", {
+        "nav": "workflows", "workflow": workflow, "history": history,
+        "store_error": history.error, "now": now,
+    })
