@@ -116,7 +116,7 @@ def test_create_api_token_for_an_unknown_user_fails_clearly() -> None:
 
 
 def test_tokens_can_be_revoked_in_the_admin(user: User, token: str) -> None:
-    admin = User.objects.create_superuser("admin", password="admin-pass-123")
+    admin = User.objects.create_superuser("admin", password=None)
     client = Client()
     client.force_login(admin)
     row = ApiToken.objects.get()
