@@ -8,6 +8,7 @@ failure into an empty answer.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,9 +16,10 @@ from datetime import datetime, timedelta
 from typing import Literal
 from urllib.parse import urlparse
 
-from botocore.exceptions import BotoCoreError
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
-from pynamodb.exceptions import PutError, PynamoDBException, TableDoesNotExist
+from pynamodb.connection.base import Connection
+from pynamodb.exceptions import PutError, PynamoDBException, TableDoesNotExist, TableError
 
 from orders.errors import OrderCollision, OrderStoreUnavailable
 from orders.models import WorkflowOrder
@@ -27,6 +29,9 @@ log = logging.getLogger(__name__)
 
 _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 _DUMMY_CREDENTIAL = "korder-local"  # local servers only check that requests are signed
+_TABLE_POLL_SECONDS = 0.05
+_TABLE_WAIT_SECONDS = 60.0
+_CONNECTIONS: dict[tuple[str | None, str], Connection] = {}
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,24 @@ def bind(*, table_name: str, endpoint: str | None, region: str) -> None:
     meta.aws_access_key_id = _DUMMY_CREDENTIAL if local else None
     meta.aws_secret_access_key = _DUMMY_CREDENTIAL if local else None
     WorkflowOrder._connection = None
+    _share_client(endpoint=endpoint, region=region)
+
+
+def _share_client(*, endpoint: str | None, region: str) -> None:
+    """Reuse one botocore client per endpoint across table names.
+
+    Building a client costs ~100 ms, and PynamoDB builds one per table name; tests (a table per
+    test) and outage switches rebind often.
+    """
+    table_connection = WorkflowOrder._get_connection()  # lazy: no client built yet
+    shared = _CONNECTIONS.setdefault((endpoint, region), table_connection.connection)
+    if shared is table_connection.connection:
+        return
+    try:
+        shared.get_meta_table(table_connection.table_name)
+    except TableError:
+        shared.add_meta_table(table_connection.get_meta_table())
+    table_connection.connection = shared
 
 
 def configure() -> None:
@@ -96,17 +119,40 @@ def describe_table() -> dict:
 def create_table(*, ignore_ttl_errors: bool) -> bool:
     """Create the table (PAY_PER_REQUEST, id-index) if missing, wait until ACTIVE, enable TTL.
 
-    Returns True when it created the table; an existing table is left as it is (enabling TTL
-    twice is an error on AWS). `ignore_ttl_errors` is for servers without UpdateTimeToLive
-    (dynalite).
+    Returns True when it created the table; an existing table is left as it is.
+    `ignore_ttl_errors` is for servers without UpdateTimeToLive (dynalite).
     """
     with _guard("CreateTable"):
         if WorkflowOrder.exists():
             return False
+        # PynamoDB tries TTL right away (fails on AWS while CREATING) and polls every 2 s.
         WorkflowOrder.create_table(
-            wait=True, billing_mode="PAY_PER_REQUEST", ignore_update_ttl_errors=ignore_ttl_errors
+            wait=False, billing_mode="PAY_PER_REQUEST", ignore_update_ttl_errors=True
         )
+        _wait_active()
+        if not _ttl_enabled():
+            WorkflowOrder.update_ttl(ignore_ttl_errors)
     return True
+
+
+def _wait_active() -> None:
+    deadline = time.monotonic() + _TABLE_WAIT_SECONDS
+    while WorkflowOrder.describe_table().get("TableStatus") != "ACTIVE":
+        if time.monotonic() > deadline:
+            raise OrderStoreUnavailable("order table did not become ACTIVE in time")
+        time.sleep(_TABLE_POLL_SECONDS)
+
+
+def _ttl_enabled() -> bool:
+    connection = WorkflowOrder._get_connection()
+    try:
+        reply = connection.connection.client.describe_time_to_live(
+            TableName=connection.table_name
+        )
+    except (ClientError, BotoCoreError):
+        return False  # e.g. dynalite: no TTL API at all
+    status = reply.get("TimeToLiveDescription", {}).get("TimeToLiveStatus")
+    return status in {"ENABLED", "ENABLING"}
 
 
 def delete_table() -> None:
