@@ -2,5 +2,6 @@
 
 pytest_plugins: list[str] = [
     "tests.fixtures.order_store",
+    "tests.fixtures.slack_server",
     "tests.fixtures.fake_saxo",
 ]

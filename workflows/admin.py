@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
 from workflows.forms import ConditionAdminForm, WorkflowAdminForm
-from workflows.models import Condition, Workflow
+from workflows.models import Condition, Decision, RunClaim, Workflow
 
 
 class ConditionFormSet(BaseInlineFormSet):
@@ -56,3 +56,35 @@ class WorkflowAdmin(admin.ModelAdmin):
         ),
         ("Timestamps", {"fields": ("created_at", "updated_at")}),
     )
+
+
+# --- run ledger (read-only: written by the engine only) -----------------------------------------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(RunClaim)
+class RunClaimAdmin(ReadOnlyAdmin):
+    list_display = ("workflow_name", "side", "trigger_candle_time", "status", "dry_run",
+                    "broker", "broker_order_id", "claimed_at")
+    list_filter = ("status", "dry_run", "broker")
+    search_fields = ("workflow_name", "order_id", "broker_order_id")
+    date_hierarchy = "claimed_at"
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ("workflow_name", "evaluated_at", "outcome", "condition_holds",
+                    "indicator_value", "close_price", "reason")
+    list_filter = ("outcome", "dry_run", "skip_code")
+    search_fields = ("workflow_name", "reason", "order_id")
+    date_hierarchy = "evaluated_at"

@@ -89,3 +89,91 @@ class Condition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_name} {self.indicator_ut} {self.close_direction} close {self.close_ut}"
+
+
+# --- run ledger ------------------------------------------------------------------------------
+
+
+class ClaimStatus(models.TextChoices):
+    CLAIMED = "claimed", "Claimed (outcome not yet known)"
+    PLACED = "placed", "Placed (not yet recorded)"
+    RECORDED = "recorded", "Placed and recorded"
+    OUTBOXED = "outboxed", "Placed, record waiting in the outbox"
+    FAILED = "failed", "Failed (broker refused or error)"
+
+
+class RunClaim(models.Model):
+    """One order the engine took on: at most one per (workflow, trigger candle, side).
+
+    The row is inserted *before* the broker is called; the unique constraint makes a second
+    insert fail, which the engine reads as "already handled". A row left at `claimed` means a
+    run stopped between claiming and placing: it is never retried automatically.
+    """
+
+    workflow_id = models.UUIDField()
+    workflow_name = models.CharField(max_length=200)
+    trigger_candle_time = models.DateTimeField()
+    side = models.CharField(max_length=4, choices=_choices(Side))
+    order_id = models.UUIDField(unique=True, help_text="Our id: order record id, Saxo reference")
+    placed_at = models.DateTimeField(help_text="The order record's placed_at")
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=ClaimStatus.choices, default="claimed")
+    broker = models.CharField(max_length=16, blank=True, default="")
+    broker_order_id = models.CharField(max_length=64, blank=True, default="")
+    error = models.TextField(blank=True, default="")
+    claimed_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-claimed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workflow_id", "trigger_candle_time", "side"], name="unique_run_claim"
+            )
+        ]
+
+    def __str__(self) -> str:
+        when = f"{self.trigger_candle_time:%Y-%m-%d %H:%M}"
+        return f"{self.workflow_name} {self.side} @ {when} ({self.status})"
+
+
+class Outcome(models.TextChoices):
+    NO_ORDER = "no_order", "No order"
+    ORDERED = "ordered", "Order placed"
+    ALREADY_HANDLED = "already_handled", "Already handled"
+    REJECTED = "rejected", "Broker rejected"
+    FAILED = "failed", "Failed"
+
+
+class Decision(models.Model):
+    """The decision log: what the engine saw and decided for one evaluated workflow (kept 7 days).
+
+    Answers "why didn't it trade?": the indicator value, the close price, whether the condition
+    held, and the order or the skip reason, with the candle times it used.
+    """
+
+    workflow_id = models.UUIDField()
+    workflow_name = models.CharField(max_length=200)
+    evaluated_at = models.DateTimeField(help_text="The run's `now` (a past time for replays)")
+    created_at = models.DateTimeField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    skip_code = models.CharField(max_length=32, blank=True, default="")
+    reason = models.TextField(blank=True, default="")
+    indicator_value = models.CharField(max_length=200, blank=True, default="")
+    close_price = models.DecimalField(**PRICE, null=True, blank=True)
+    condition_holds = models.BooleanField(null=True)
+    candles = models.JSONField(default=dict, blank=True, help_text="Candle times used")
+    order = models.JSONField(null=True, blank=True)
+    order_id = models.UUIDField(null=True, blank=True)
+    broker_result = models.CharField(max_length=500, blank=True, default="")
+    dry_run = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-evaluated_at", "-id"]
+        indexes = [
+            models.Index(fields=["workflow_id", "-evaluated_at"]),
+            models.Index(fields=["created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workflow_name} @ {self.evaluated_at:%Y-%m-%d %H:%M}: {self.outcome}"

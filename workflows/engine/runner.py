@@ -1,0 +1,237 @@
+"""`run_one`: the pipeline for one workflow (SPEC §5 steps 2-7), returning its `Decision`.
+
+evaluate -> build the order -> claim -> place -> notify -> record. Expected failures (market
+data, indicator, broker, store) become the Decision's outcome and `error`; `engine.run` wraps
+this in a last-resort guard for anything unexpected and writes the decision log.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from orders import services as order_services
+from orders.records import OrderRecord
+from workflows import conditions
+from workflows.engine import ledger
+from workflows.engine.brokers import NotifyOnlyBroker
+from workflows.engine.decisions import Decision, Outcome
+from workflows.engine.deps import Deps
+from workflows.engine.orders import build_order
+from workflows.engine.sharing import CandleRequest, SharedMarketData, candle_requests
+from workflows.engine.types import (
+    Broker,
+    BrokerError,
+    Candle,
+    MarketData,
+    MarketDataError,
+    OrderIntent,
+    Placement,
+    SkipReason,
+    WorkflowSpec,
+)
+from workflows.indicators import IndicatorError
+from workflows.models import ClaimStatus
+
+log = logging.getLogger(__name__)
+
+NOTIFY_ONLY = NotifyOnlyBroker()
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The candles one workflow was evaluated on (newest first)."""
+
+    indicator: list[Candle]
+    close: Candle
+    trigger: Candle
+
+
+def run_one(spec: WorkflowSpec, now: datetime, deps: Deps) -> Decision:
+    """Evaluate `spec` as of `now` and, when its condition holds, place, notify and record the
+    order exactly once (claim first). Never raises for market-data, indicator, broker or store
+    failures: they are in the returned Decision (`error` set when the errors channel must know).
+    """
+    decision = Decision(spec.id, spec.name, now, dry_run=spec.dry_run)
+    try:
+        seen = fetch_seen(spec, now, deps.market_data)
+    except MarketDataError as exc:
+        message = f"Can't get candles for {spec.name}: {exc}"
+        return replace(decision, outcome=Outcome.FAILED, reason=message, error=message)
+    decision = replace(decision, candles=candle_times(spec, seen), close_price=seen.close.close)
+    try:
+        value = conditions.indicator_value(
+            spec.condition.indicator, seen.indicator, today=now.date(), market=spec.market
+        )
+    except IndicatorError as exc:
+        return replace(decision, skip_code="indicator_error", reason=f"Skipping workflow: {exc}")
+    evaluation = conditions.evaluate(spec.condition, value, seen.close)
+    decision = replace(
+        decision,
+        indicator_value=value.describe(),
+        condition_holds=evaluation.holds,
+        reason=evaluation.reason,
+    )
+    built = build_order(spec, holds=evaluation.holds, trigger=seen.trigger,
+                        close_price=seen.close.close)
+    if isinstance(built, SkipReason):
+        return skipped(decision, built, evaluation.reason)
+    return handle_order(replace(decision, intent=built), built, now, deps)
+
+
+def skipped(decision: Decision, skip: SkipReason, evaluation: str) -> Decision:
+    reason = skip.message if skip.message in evaluation else f"{skip.message}: {evaluation}"
+    return replace(decision, skip_code=skip.code.value, reason=reason)
+
+
+# --- candles ------------------------------------------------------------------------------------
+
+
+def candles_of(source: MarketData, request: CandleRequest, now: datetime) -> list[Candle]:
+    if isinstance(source, SharedMarketData):
+        return source.candles(request)
+    return SharedMarketData(source, now=now, workers=1).candles(request)
+
+
+def fetch_seen(spec: WorkflowSpec, now: datetime, source: MarketData) -> Seen:
+    """Indicator candles (index), close and trigger candles (cfd). Raises MarketDataError,
+    including when the close or trigger series is empty."""
+    indicator, close, trigger = (candles_of(source, r, now) for r in candle_requests(spec))
+    if not close or not trigger:
+        raise MarketDataError(f"Can't retrieve the close/trigger candle of {spec.cfd}")
+    return Seen(indicator=indicator, close=close[0], trigger=trigger[0])
+
+
+def candle_times(spec: WorkflowSpec, seen: Seen) -> dict[str, Any]:
+    """The decision log's "candles used": the indicator range and the two single candles."""
+    c = spec.condition
+    newest = seen.indicator[0].time.isoformat() if seen.indicator else None
+    oldest = seen.indicator[-1].time.isoformat() if seen.indicator else None
+    return {
+        "indicator": {"symbol": spec.index, "ut": c.indicator.ut.value,
+                      "count": len(seen.indicator), "newest": newest, "oldest": oldest},
+        "close": {"symbol": spec.cfd, "ut": c.close.ut.value,
+                  "time": seen.close.time.isoformat()},
+        "trigger": {"symbol": spec.cfd, "ut": spec.trigger.ut.value,
+                    "time": seen.trigger.time.isoformat()},
+    }
+
+
+# --- claim, place, notify, record ---------------------------------------------------------------
+
+
+def handle_order(decision: Decision, intent: OrderIntent, now: datetime, deps: Deps) -> Decision:
+    order_id = deps.new_order_id()
+    claim = ledger.claim_order(intent, order_id=order_id, placed_at=now, now=deps.clock())
+    if claim is None:
+        return already_handled(decision, intent, deps)
+    decision = replace(decision, order_id=order_id)
+    broker = NOTIFY_ONLY if intent.dry_run else deps.broker
+    try:
+        placement = broker.place(intent, order_id=order_id)
+    except BrokerError as exc:
+        return rejected(decision, broker, exc, deps)
+    ledger.update_claim(order_id, status=ClaimStatus.PLACED, now=deps.clock(),
+                        broker=placement.broker, broker_order_id=placement.broker_order_id or "")
+    asset_type = lookup_asset_type(broker, intent.code)
+    result = describe_placement(placement, dry_run=intent.dry_run)
+    notify_order(deps, intent, asset_type=asset_type, order_id=order_id, result=result)
+    record = order_record(intent, order_id, now, placement, asset_type, deps.execution_context)
+    return recorded(replace(decision, broker_result=result), record, deps)
+
+
+def rejected(decision: Decision, broker: Broker, exc: BrokerError, deps: Deps) -> Decision:
+    assert decision.order_id is not None
+    ledger.update_claim(decision.order_id, status=ClaimStatus.FAILED, now=deps.clock(),
+                        broker=broker.name, error=str(exc))
+    message = f"{broker.name} rejected the order: {exc}"
+    return replace(decision, outcome=Outcome.REJECTED, broker_result=message,
+                   reason=message, error=message)
+
+
+def recorded(decision: Decision, record: OrderRecord, deps: Deps) -> Decision:
+    """Write the order record; the store being down puts it in the outbox (errors channel)."""
+    try:
+        stored = order_services.record_order(record=record)
+    except Exception as exc:  # noqa: BLE001 - e.g. OrderCollision: placed, must be visible
+        message = f"order {record.id} was placed but not recorded: {exc}"
+        ledger.update_claim(record.id, status=ClaimStatus.PLACED, now=deps.clock(),
+                            error=str(exc))
+        return replace(decision, outcome=Outcome.FAILED, reason=message, error=message)
+    if stored == "outboxed":
+        ledger.update_claim(record.id, status=ClaimStatus.OUTBOXED, now=deps.clock())
+        message = f"order {record.id} placed; order store unavailable, record kept in the outbox"
+        return replace(decision, outcome=Outcome.ORDERED, error=message)
+    ledger.update_claim(record.id, status=ClaimStatus.RECORDED, now=deps.clock())
+    return replace(decision, outcome=Outcome.ORDERED)
+
+
+def already_handled(decision: Decision, intent: OrderIntent, deps: Deps) -> Decision:
+    """Someone claimed this order first. If that run placed it but stopped before recording,
+    record it now with the claim's id and time (a replay of the same record is a no-op)."""
+    claim = ledger.existing_claim(intent)
+    if claim is None:  # only possible if the claim was deleted in between
+        return replace(decision, outcome=Outcome.ALREADY_HANDLED, reason="already handled")
+    when = f"{claim.claimed_at:%Y-%m-%d %H:%M:%S} UTC"
+    reason = f"already handled: order {claim.order_id} claimed at {when} ({claim.status})"
+    decision = replace(decision, outcome=Outcome.ALREADY_HANDLED, order_id=str(claim.order_id),
+                       reason=reason, broker_result=claim.broker_order_id or claim.broker)
+    if claim.status != ClaimStatus.PLACED:
+        return decision
+    placement = Placement(broker=claim.broker or NOTIFY_ONLY.name,
+                          broker_order_id=claim.broker_order_id or None)
+    record = order_record(intent, str(claim.order_id), claim.placed_at, placement,
+                          NOTIFY_ONLY.asset_type(intent.code), deps.execution_context)
+    recovered = recorded(decision, record, deps)
+    if recovered.outcome == Outcome.FAILED:
+        return recovered
+    return replace(recovered, outcome=Outcome.ALREADY_HANDLED,
+                   reason=f"{reason}; its record was written now")
+
+
+def lookup_asset_type(broker: Broker, symbol: str) -> str | None:
+    try:
+        return broker.asset_type(symbol)
+    except Exception:  # noqa: BLE001 - only picks the Slack channel; never blocks an order
+        log.warning("asset type of %s unknown", symbol, exc_info=True)
+        return NOTIFY_ONLY.asset_type(symbol)
+
+
+def describe_placement(placement: Placement, *, dry_run: bool) -> str:
+    if dry_run:
+        return "dry run: not sent to a broker"
+    if placement.broker_order_id:
+        return f"{placement.broker} order {placement.broker_order_id}"
+    return f"{placement.broker}: notified only, no broker order"
+
+
+def notify_order(deps: Deps, intent: OrderIntent, *, asset_type: str | None, order_id: str,
+                 result: str) -> None:
+    try:
+        deps.notifier.order(intent, asset_type=asset_type, order_id=order_id, broker_result=result)
+    except Exception:  # noqa: BLE001 - a Slack failure never blocks placing or recording
+        log.exception("notification of order %s (%s) failed", order_id, intent.workflow_name)
+
+
+def order_record(intent: OrderIntent, order_id: str, placed_at: datetime, placement: Placement,
+                 asset_type: str | None, context: str) -> OrderRecord:
+    return OrderRecord(
+        id=order_id,
+        workflow_id=intent.workflow_id,
+        workflow_name=intent.workflow_name,
+        placed_at=placed_at,
+        order_code=intent.code,
+        order_price=intent.price,
+        order_quantity=intent.quantity,
+        order_direction=intent.side.record_name,
+        order_type=intent.order_type.value,
+        asset_type=asset_type,
+        trigger_close=intent.close_price,
+        trigger_candle_time=intent.trigger_candle_time,
+        dry_run=intent.dry_run,
+        broker=placement.broker,
+        broker_order_id=placement.broker_order_id,
+        execution_context=context,
+    )
