@@ -88,6 +88,20 @@ def test_an_invalid_body_gets_422_naming_the_field(
     assert not Workflow.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "trigger_quantity,message",
+    [(1e16, "must be less than 1E+16"), (0.000000001, "at most 8 decimal places")],
+)
+def test_numbers_the_database_cannot_hold_get_422_not_500(
+    api: Client, trigger_quantity: float, message: str
+) -> None:
+    trigger = {"ut": "h1", "location": "lower", "order_direction": "sell", "quantity": trigger_quantity}
+    response = api.post(URL, definition(trigger=trigger), content_type="application/json")
+    assert response.status_code == 422
+    assert message in _fields(response)["trigger.quantity"]
+    assert not Workflow.objects.exists()
+
+
 def test_a_body_that_is_not_an_object_gets_422_and_broken_json_400(api: Client) -> None:
     assert api.post(URL, [1, 2], content_type="application/json").status_code == 422
     response = api.post(URL, "{", content_type="application/json")
