@@ -159,7 +159,7 @@ def query_with(context: template.Context, **changes: Any) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context: template.Context, column: str, label: str) -> str:
+def sort_header(context: template.Context, column: str, label: str, css: str = "") -> str:
     """A sortable `<th>`: clicking the active column toggles the order, another column sorts
     ascending; the active one shows ↑ / ↓. Sorting goes back to page 1."""
     filters = context["filters"]
@@ -167,9 +167,11 @@ def sort_header(context: template.Context, column: str, label: str) -> str:
     order = "desc" if active and filters.order == "asc" else "asc"
     href = query_with(context, sort=column, order=order, page=None)
     if not active:
-        return format_html('<th scope="col" aria-sort="none"><a href="{}">{}</a></th>', href, label)
+        return format_html(
+            '<th scope="col" class="{}" aria-sort="none"><a href="{}">{}</a></th>', css, href, label
+        )
     ascending = filters.order == "asc"
     return format_html(
-        '<th scope="col" class="sorted" aria-sort="{}"><a href="{}">{}{}</a></th>',
-        "ascending" if ascending else "descending", href, label, " ↑" if ascending else " ↓",
+        '<th scope="col" class="sorted {}" aria-sort="{}"><a href="{}">{}{}</a></th>',
+        css, "ascending" if ascending else "descending", href, label, " ↑" if ascending else " ↓",
     )

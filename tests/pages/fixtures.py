@@ -1,0 +1,81 @@
+"""Page fixtures (shared by tests/pages and tests/browser): workflows made through the real
+service, orders recorded in the real local order store, a logged-in trader."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from orders import services as order_services
+from orders.records import OrderRecord
+from workflows.models import Workflow
+from workflows.services import create_workflow
+from workflows.validation import WorkflowIn
+
+
+def workflow_definition(name: str, **overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": name, "index": "DAX.I", "cfd": "GER40.I", "enabled": True, "dry_run": False,
+        "conditions": [{
+            "indicator": {"name": "ma50", "ut": "h4"},
+            "close": {"direction": "below", "ut": "h1"},
+        }],
+        "trigger": {"ut": "h1", "location": "lower", "order_direction": "sell", "quantity": "0.1"},
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def make_workflow(db) -> Callable[..., Workflow]:
+    def make(name: str = "dax ma50 h4 below", **overrides: Any) -> Workflow:
+        definition = WorkflowIn.model_validate(workflow_definition(name, **overrides))
+        return create_workflow(definition=definition)
+
+    return make
+
+
+@pytest.fixture
+def place_order() -> Callable[..., OrderRecord]:
+    """Record an order for a workflow in the (real, local) order store."""
+
+    def place(workflow: Workflow, placed_at: datetime, **overrides: Any) -> OrderRecord:
+        values: dict[str, Any] = {
+            "id": str(uuid.uuid4()), "workflow_id": str(workflow.id),
+            "workflow_name": workflow.name, "placed_at": placed_at,
+            "order_code": workflow.cfd, "order_price": Decimal("22150.5"),
+            "order_quantity": Decimal("0.1"), "order_direction": "SELL",
+            "order_type": "OPEN_STOP", "asset_type": "CfdOnIndex",
+            "trigger_close": Decimal("22160.25"),
+            "trigger_candle_time": placed_at - timedelta(hours=1),
+            "execution_context": "run_workflows@test",
+        }
+        values.update(overrides)
+        record = OrderRecord(**values)
+        assert order_services.record_order(record=record) == "stored"
+        return record
+
+    return place
+
+
+@pytest.fixture
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@pytest.fixture
+def trader(django_user_model):
+    return django_user_model.objects.create_user("trader", password="a-long-test-password")
+
+
+@pytest.fixture
+def trader_client(trader) -> Client:
+    client = Client()
+    client.force_login(trader)
+    return client
