@@ -6,7 +6,7 @@ must stay `Decimal`, and `placed_at` must keep its microseconds exactly (SPEC §
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
@@ -64,4 +64,4 @@ class EpochDateTimeAttribute(Attribute[datetime]):
         return format(datetime_to_epoch(value), "f")
 
     def deserialize(self, value: str) -> datetime:
-        return epoch_to_datetime(Decimal(value)).astimezone(timezone.utc)
+        return epoch_to_datetime(Decimal(value)).astimezone(UTC)

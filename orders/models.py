@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from pynamodb.attributes import BooleanAttribute, TTLAttribute, UnicodeAttribute
-from pynamodb.attributes import UTCDateTimeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 DEFAULT_RETENTION = timedelta(days=7)
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DECIMAL_FIELDS = ("order_price", "order_quantity", "trigger_close")
 _DATETIME_FIELDS = ("placed_at", "trigger_candle_time")
 
@@ -61,7 +61,7 @@ def record_to_dict(record: OrderRecord) -> dict[str, Any]:
         if isinstance(value, Decimal):
             value = str(value)
         elif isinstance(value, datetime):
-            value = value.astimezone(timezone.utc).isoformat()
+            value = value.astimezone(UTC).isoformat()
         data[field.name] = value
     return data
 
@@ -75,5 +75,5 @@ def record_from_dict(data: dict[str, Any]) -> OrderRecord:
             values[name] = Decimal(str(values[name]))
     for name in _DATETIME_FIELDS:
         if values.get(name) is not None:
-            values[name] = datetime.fromisoformat(values[name]).astimezone(timezone.utc)
+            values[name] = datetime.fromisoformat(values[name]).astimezone(UTC)
     return OrderRecord(**values)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -47,7 +47,7 @@ def is_local_endpoint(endpoint: str | None) -> bool:
 
 def bind(*, table_name: str, endpoint: str | None, region: str) -> None:
     """Point the model at a table/endpoint; drops the cached connection."""
-    meta = WorkflowOrder.Meta
+    meta: Any = WorkflowOrder.Meta
     meta.table_name = table_name
     meta.host = endpoint or None
     meta.region = region
@@ -85,7 +85,7 @@ def configure() -> None:
 
 
 def current_binding() -> Binding:
-    meta = WorkflowOrder.Meta
+    meta: Any = WorkflowOrder.Meta
     return Binding(table_name=meta.table_name, endpoint=meta.host, region=meta.region)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -21,7 +21,7 @@ def test_outbox_admin_lists_records_but_offers_no_edit(client) -> None:
     OutboxRecord.objects.create(
         order_id=record.id, workflow_id=record.workflow_id, workflow_name=record.workflow_name,
         placed_at=record.placed_at, payload=record_to_dict(record),
-        created_at=datetime.now(timezone.utc), last_error="store down",
+        created_at=datetime.now(UTC), last_error="store down",
     )
 
     listing = client.get("/admin/orders/outboxrecord/")

@@ -39,18 +39,27 @@ def test_create_order_table_command_fails_clearly_when_the_store_is_down(order_s
 
 
 @pytest.mark.slow
-def test_dynamodb_local_keeps_data_across_a_restart(tmp_path, settings) -> None:
+@pytest.mark.django_db
+def test_dynamodb_local_keeps_data_across_a_restart_and_the_outbox_bridges_it(
+    tmp_path, settings
+) -> None:
     port = local_server.free_port()
     settings.KORDER_DYNAMODB_ENDPOINT = local_server.endpoint(port)
     settings.KORDER_DYNAMODB_TABLE = "workflow_orders"
-    record = make_order_record()
+    before, during = make_order_record(), make_order_record()
 
     with _dynamodb_local(tmp_path, port):
-        assert services.record_order(record=record) == "stored"
+        assert services.record_order(record=before) == "stored"
     with pytest.raises(OrderStoreUnavailable):
         services.check_store()
+    assert services.record_order(record=during) == "outboxed"  # the server is really down
     with _dynamodb_local(tmp_path, port):
-        assert services.get_order(order_id=record.id, now=record.placed_at) == record
+        assert services.get_order(order_id=before.id, now=before.placed_at) == before
+        assert services.flush_outbox() == services.FlushResult(written=1)
+        assert services.flush_outbox() == services.FlushResult()
+        assert services.count_workflow_orders(
+            workflow_id=during.workflow_id, now=during.placed_at
+        ) == 1
 
     assert (tmp_path / "dynamodb").is_dir()
 

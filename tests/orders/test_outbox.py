@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -14,7 +14,7 @@ from orders.models import OutboxRecord
 from orders.records import record_to_dict
 from tests.fixtures.order_store import make_order_record
 
-NOW = datetime(2026, 2, 22, 15, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 2, 22, 15, 0, 0, tzinfo=UTC)
 pytestmark = pytest.mark.django_db
 
 
@@ -81,7 +81,7 @@ def test_flush_outbox_command_reports_counts(order_store) -> None:
 
 
 def test_purge_command_deletes_old_orders_and_flushed_outbox_rows(order_store) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     old = make_order_record(placed_at=now - timedelta(days=8))
     services.record_order(record=old)
     _outbox(old, flushed_at=now - timedelta(days=8))

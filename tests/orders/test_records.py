@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
-from orders.attributes import DecimalAttribute, EpochDateTimeAttribute
-from orders.attributes import datetime_to_epoch, epoch_to_datetime
+from orders.attributes import (
+    DecimalAttribute,
+    EpochDateTimeAttribute,
+    datetime_to_epoch,
+    epoch_to_datetime,
+)
 from orders.records import record_from_dict, record_to_dict
 from tests.fixtures.order_store import make_order_record
 
@@ -16,11 +20,11 @@ from tests.fixtures.order_store import make_order_record
 @pytest.mark.parametrize(
     ("moment", "epoch"),
     [
-        (datetime(2026, 2, 22, 14, 30, tzinfo=timezone.utc), Decimal("1771770600")),
-        (datetime(2026, 2, 22, 14, 30, 0, 1, tzinfo=timezone.utc), Decimal("1771770600.000001")),
-        (datetime(2026, 2, 22, 14, 30, 0, 999999, tzinfo=timezone.utc),
+        (datetime(2026, 2, 22, 14, 30, tzinfo=UTC), Decimal("1771770600")),
+        (datetime(2026, 2, 22, 14, 30, 0, 1, tzinfo=UTC), Decimal("1771770600.000001")),
+        (datetime(2026, 2, 22, 14, 30, 0, 999999, tzinfo=UTC),
          Decimal("1771770600.999999")),
-        (datetime(1969, 12, 31, 23, 59, 59, 500000, tzinfo=timezone.utc), Decimal("-0.5")),
+        (datetime(1969, 12, 31, 23, 59, 59, 500000, tzinfo=UTC), Decimal("-0.5")),
     ],
 )
 def test_placed_at_is_epoch_seconds_with_exact_microseconds(moment, epoch) -> None:
@@ -30,7 +34,7 @@ def test_placed_at_is_epoch_seconds_with_exact_microseconds(moment, epoch) -> No
 
 def test_placed_at_serialises_without_float_rounding() -> None:
     attribute = EpochDateTimeAttribute()
-    moment = datetime(2026, 2, 22, 14, 30, 0, 123457, tzinfo=timezone.utc)
+    moment = datetime(2026, 2, 22, 14, 30, 0, 123457, tzinfo=UTC)
 
     assert attribute.serialize(moment) == "1771770600.123457"
     assert attribute.deserialize("1771770600") == moment.replace(microsecond=0)
@@ -59,11 +63,11 @@ def test_decimal_attribute_refuses_nan() -> None:
 
 def test_ttl_is_floor_of_placed_at_plus_seven_days() -> None:
     record = make_order_record(
-        placed_at=datetime(2026, 2, 22, 14, 30, 0, 999999, tzinfo=timezone.utc)
+        placed_at=datetime(2026, 2, 22, 14, 30, 0, 999999, tzinfo=UTC)
     )
     assert record.ttl == 1771770600 + 604800
 
 
 def test_a_record_round_trips_through_its_json_dict() -> None:
-    record = make_order_record(placed_at=datetime.now(timezone.utc) - timedelta(seconds=1))
+    record = make_order_record(placed_at=datetime.now(UTC) - timedelta(seconds=1))
     assert record_from_dict(record_to_dict(record)) == record

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,7 +12,7 @@ from orders import services, store
 from orders.errors import OrderCollision, OrderNotFound, OrderStoreUnavailable
 from tests.fixtures.order_store import make_order_record
 
-NOW = datetime(2026, 2, 22, 15, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 2, 22, 15, 0, 0, tzinfo=UTC)
 WINDOW = timedelta(days=7)
 
 
