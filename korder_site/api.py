@@ -1,6 +1,7 @@
 """The NinjaAPI at /api: auth for every operation, one router per app, and every domain error
 mapped to its status here, once (SPEC §7). Errors are JSON `{"detail": ...}`; validation
-errors (422) list `{"field", "location", "message"}` per field, worded as the YAML import words them.
+errors (422) list `{"field", "location", "message"}` per field, worded as the YAML import
+words them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from workflows.services import WorkflowNameTaken, WorkflowNotFound
 from workflows.validation import error_lines
 
 log = logging.getLogger(__name__)
+MAX_ECHO = 80
 
 
 class _FlatErrors:
@@ -33,6 +35,13 @@ class _FlatErrors:
         return self._errors
 
 
+def _short(value: Any) -> Any:
+    """Echo at most a little of a bad input back (a 1 MB name must not come back whole)."""
+    if isinstance(value, str) and len(value) > MAX_ECHO:
+        return value[:MAX_ECHO] + "…"
+    return value
+
+
 def _field_errors(context: ValidationErrorContext) -> list[dict[str, Any]]:
     model = context.model
     source = model.__ninja_param_source__
@@ -41,7 +50,7 @@ def _field_errors(context: ValidationErrorContext) -> list[dict[str, Any]]:
         loc = model.__ninja_flatten_map_reverse__.get(err["loc"], err["loc"])
         if source == "body":
             loc = loc[1:] or ("body",)  # drop the operation's parameter name
-        flat.append({**err, "loc": loc})
+        flat.append({**err, "loc": loc, "input": _short(err.get("input"))})
     lines = error_lines(_FlatErrors(flat))  # type: ignore[arg-type]
     return [{"field": field, "location": source, "message": message} for field, message in lines]
 
@@ -83,7 +92,8 @@ def _workflow_not_found(request: HttpRequest, exc: WorkflowNotFound) -> HttpResp
 
 @api.exception_handler(OrderNotFound)
 def _order_not_found(request: HttpRequest, exc: OrderNotFound) -> HttpResponse:
-    return _detail(request, 404, f"Order not found (unknown, or older than the retention window): {exc}")
+    detail = f"Order not found (unknown, or older than the retention window): {exc}"
+    return _detail(request, 404, detail)
 
 
 @api.exception_handler(WorkflowNameTaken)

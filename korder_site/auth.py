@@ -30,7 +30,9 @@ def hash_token(token: str) -> str:
 def create_api_token(*, user: AbstractBaseUser, name: str = "") -> tuple[ApiToken, str]:
     """Make a token for `user`; returns the row and the token (only its hash is stored)."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    row = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(token), prefix=token[:8])
+    row = ApiToken.objects.create(
+        user=user, name=name, key_hash=hash_token(token), prefix=token[:8]
+    )
     return row, token
 
 

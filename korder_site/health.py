@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from orders.errors import OrderStoreUnavailable
 from orders.services import check_store
@@ -40,7 +40,7 @@ def _run(check: Callable[[], None], expected: tuple[type[Exception], ...]) -> st
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     results = {name: _run(check, expected) for name, (check, expected) in CHECKS.items()}
     down = [name for name, result in results.items() if result != "ok"]

@@ -12,8 +12,14 @@ from ninja import Query, Router, Status
 from ninja.errors import ValidationError
 
 from orders import services as order_services
-from orders.schemas import ERRORS, STORE_ERRORS, ErrorOut, OrderHistoryOut, orders_csv
-from orders.schemas import LatestOrdersOut
+from orders.schemas import (
+    ERRORS,
+    STORE_ERRORS,
+    ErrorOut,
+    LatestOrdersOut,
+    OrderHistoryOut,
+    orders_csv,
+)
 from workflows.engine.types import IndicatorName
 from workflows.models import Workflow
 from workflows.schemas import (
@@ -109,7 +115,9 @@ def workflow_order_history(
     request: HttpRequest, workflow_id: UUID, limit: int = Query(20, ge=1, le=100)
 ) -> OrderHistoryOut:
     """Newest first, at most `limit`; `total_count` counts the whole 7-day window."""
-    wid, now = str(_workflow(workflow_id).id), timezone.now()
+    if not Workflow.objects.filter(id=workflow_id).exists():
+        raise WorkflowNotFound(workflow_id)
+    wid, now = str(workflow_id), timezone.now()
     orders = order_services.list_workflow_orders(workflow_id=wid, now=now, limit=limit)
     total = order_services.count_workflow_orders(workflow_id=wid, now=now)
     return OrderHistoryOut.model_validate(

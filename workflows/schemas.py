@@ -292,19 +292,26 @@ class AssetWorkflowOut(Schema):
             conditions=[_asset_condition(c, spec, today) for c in spec.conditions],
             trigger=AssetTriggerOut(
                 unit_time=t.ut, signal=t.signal, location=t.location,
-                order_direction=t.order_direction, quantity=t.quantity,
+                order_direction=t.order_direction, quantity=float(t.quantity),
             ),
         )
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def _asset_condition(c: ConditionSpec, spec: WorkflowSpec, today: date) -> AssetConditionOut:
     ind = c.indicator
     return AssetConditionOut(
         indicator=AssetIndicatorOut(
-            name=ind.name, unit_time=ind.ut, value=ind.value, zone_value=ind.zone_value,
+            name=ind.name, unit_time=ind.ut, value=_float(ind.value),
+            zone_value=_float(ind.zone_value),
             current_value=inclined_current_value(c, spec, today),
         ),
-        close=AssetCloseOut(direction=c.close.direction, unit_time=c.close.ut, spread=c.close.spread),
+        close=AssetCloseOut(
+            direction=c.close.direction, unit_time=c.close.ut, spread=float(c.close.spread)
+        ),
         element=c.element,
     )
 

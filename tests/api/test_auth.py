@@ -42,7 +42,9 @@ def test_unauthenticated_calls_get_401_json_detail(method: str, url: str) -> Non
     assert "Authorization: Bearer" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("header", ["Bearer wrong-token", "Token abc", "Bearer ", "Basic dXNlcjpwYXNz"])
+@pytest.mark.parametrize(
+    "header", ["Bearer wrong-token", "Token abc", "Bearer ", "Basic dXNlcjpwYXNz"]
+)
 def test_a_wrong_or_malformed_authorization_header_gets_401(header: str) -> None:
     response = Client(headers={"Authorization": header}).get("/api/workflow/indicator-types")
     assert response.status_code == 401
@@ -104,7 +106,8 @@ def test_create_api_token_prints_a_token_once_and_stores_only_its_hash(user: Use
     assert row.key_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in (row.key_hash, row.prefix, row.name)
     assert "not shown again" in err.getvalue()
-    response = Client(headers={"Authorization": f"Bearer {token}"}).get("/api/workflow/indicator-types")
+    bearer = Client(headers={"Authorization": f"Bearer {token}"})
+    response = bearer.get("/api/workflow/indicator-types")
     assert response.status_code == 200
 
 

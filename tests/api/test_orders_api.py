@@ -59,7 +59,9 @@ def test_history_matches_the_contract_newest_first(api: Client, make_workflow, o
     assert first["placed_at"].endswith("Z") and "+" not in first["placed_at"]
 
 
-def test_history_placed_at_is_iso_utc_to_the_second(api: Client, make_workflow, order_store) -> None:
+def test_history_placed_at_is_iso_utc_to_the_second(
+    api: Client, make_workflow, order_store
+) -> None:
     wf = make_workflow()
     placed = (timezone.now() - timedelta(hours=1)).replace(microsecond=0)
     services.record_order(record=make_order_record(workflow_id=str(wf.id), placed_at=placed))
@@ -80,7 +82,9 @@ def test_history_honours_limit_and_counts_the_whole_window(
     assert _history(api, wf, "?limit=100").json()["total_count"] == 5
 
 
-def test_history_of_a_workflow_without_orders_is_empty(api: Client, make_workflow, order_store) -> None:
+def test_history_of_a_workflow_without_orders_is_empty(
+    api: Client, make_workflow, order_store
+) -> None:
     body = _history(api, make_workflow()).json()
     assert body["orders"] == [] and body["total_count"] == 0
     assert_matches("WorkflowOrderHistoryResponse", body)
@@ -96,7 +100,9 @@ def test_history_of_an_archived_workflow_is_still_visible(
 
 
 @pytest.mark.parametrize("limit", ["0", "101", "x", "-1", "1.5"])
-def test_history_rejects_a_bad_limit_with_a_field_message(api: Client, make_workflow, limit) -> None:
+def test_history_rejects_a_bad_limit_with_a_field_message(
+    api: Client, make_workflow, limit: str
+) -> None:
     response = _history(api, make_workflow(), f"?limit={limit}")
     assert response.status_code == 422
     [error] = response.json()["detail"]
@@ -208,7 +214,8 @@ def test_csv_export_has_the_same_rows_as_the_list(api: Client, three) -> None:
 def test_csv_export_defuses_spreadsheet_formulas(api: Client, make_workflow, order_store) -> None:
     wf = make_workflow(name="=HYPERLINK(1)")
     _seed(wf, 1)
-    rows = list(csv.DictReader(io.StringIO(api.get("/api/workflow/orders/export.csv").content.decode())))
+    text = api.get("/api/workflow/orders/export.csv").content.decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0]["workflow_name"] == "'=HYPERLINK(1)"
 
 

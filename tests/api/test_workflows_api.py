@@ -3,7 +3,7 @@ lookup, indicator types, and the status + field-level message of every bad input
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC
 
 import pytest
 from django.test import Client
@@ -55,7 +55,8 @@ def test_missing_trigger_gets_the_default_rule(api: Client) -> None:
     body = definition()
     del body["trigger"]
     trigger = api.post(URL, body, content_type="application/json").json()["trigger"]
-    assert (trigger["location"], trigger["order_direction"], trigger["quantity"]) == ("lower", "sell", 0.1)
+    got = (trigger["location"], trigger["order_direction"], trigger["quantity"])
+    assert got == ("lower", "sell", 0.1)
 
 
 @pytest.mark.parametrize(
@@ -95,7 +96,9 @@ def test_an_invalid_body_gets_422_naming_the_field(
 def test_numbers_the_database_cannot_hold_get_422_not_500(
     api: Client, trigger_quantity: float, message: str
 ) -> None:
-    trigger = {"ut": "h1", "location": "lower", "order_direction": "sell", "quantity": trigger_quantity}
+    trigger = {
+        "ut": "h1", "location": "lower", "order_direction": "sell", "quantity": trigger_quantity,
+    }
     response = api.post(URL, definition(trigger=trigger), content_type="application/json")
     assert response.status_code == 422
     assert message in _fields(response)["trigger.quantity"]
@@ -131,7 +134,9 @@ def test_detail_returns_the_full_definition(api: Client, make_workflow) -> None:
      ("SAP:xetr", "XETR:SAP"), ("BMW:xfra", "FWB:BMW"), ("itp:xpar", "EURONEXT:ITP"),
      ("DAX.I", "EURONEXT:DAX.I"), ("X:xtse", "EURONEXT:X")],
 )
-def test_tradingview_url_follows_the_exchange_map(api: Client, make_workflow, index, symbol) -> None:
+def test_tradingview_url_follows_the_exchange_map(
+    api: Client, make_workflow, index: str, symbol: str
+) -> None:
     wf = make_workflow(index=index)
     url = api.get(f"{URL}/{wf.id}").json()["tradingview_url"]
     assert url == f"https://www.tradingview.com/chart/?symbol={symbol}"
@@ -224,9 +229,8 @@ def test_list_filters_sorts_and_paginates(api: Client, four, order_store) -> Non
 def test_list_counts_and_summaries(api: Client, four, order_store) -> None:
     api.delete(f"{URL}/{four[0].id}")
     body = api.get(URL + "?per_page=2").json()
-    assert (body["total"], body["matched"], body["page"], body["per_page"], body["total_pages"]) == (
-        3, 3, 1, 2, 2,
-    )
+    counts = [body[key] for key in ("total", "matched", "page", "per_page", "total_pages")]
+    assert counts == [3, 3, 1, 2, 2]
     first = body["workflows"][0]
     assert first["name"] == "bravo"
     assert (first["primary_indicator"], first["primary_unit_time"]) == ("polarite", "daily")
@@ -278,14 +282,15 @@ def test_asset_lookup_projects_an_inclined_line_to_today(
     api: Client, make_workflow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Reference §9.4: (2024-01-01, 100) -> (2024-01-05, 108) seen on 2024-01-08 -> 110.
-    from datetime import datetime, timezone as tz
+    from datetime import datetime
 
     from django.utils import timezone
 
-    monkeypatch.setattr(timezone, "now", lambda: datetime(2024, 1, 8, 12, tzinfo=tz.utc))
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2024, 1, 8, 12, tzinfo=UTC))
     make_workflow(name="rob", index="MC:xpar", conditions=[{
         "indicator": {"name": "inclined", "ut": "daily",
-                      "x1": {"date": "2024-01-01", "price": 100}, "x2": {"date": "2024-01-05", "price": 108}},
+                      "x1": {"date": "2024-01-01", "price": 100},
+                      "x2": {"date": "2024-01-05", "price": 108}},
         "close": {"direction": "below", "ut": "h1"},
     }])
     make_workflow(name="ma", index="MC:xpar")
@@ -302,3 +307,37 @@ def test_indicator_types_list_values_and_labels_in_order(api: Client) -> None:
         {"value": "bbh", "label": "BBH"}, {"value": "polarite", "label": "POL (Polarité)"},
         {"value": "zone", "label": "ZONE"}, {"value": "inclined", "label": "Inclined (ROB/SOH)"},
     ]
+
+
+def test_list_shows_and_sorts_by_last_order(api: Client, four, order_store) -> None:
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from orders import services
+    from tests.fixtures.order_store import make_order_record
+
+    now = timezone.now()
+    seeds = ((four[2], 50, "BUY"), (four[0], 5, "SELL"), (four[0], 90, "BUY"))
+    for workflow, minutes, side in seeds:
+        services.record_order(record=make_order_record(
+            workflow_id=str(workflow.id), placed_at=now - timedelta(minutes=minutes),
+            order_direction=side, order_price=Decimal("7850.25"),
+        ))
+    newest_first = api.get(URL + "?sort=last_order&order=desc").json()["workflows"]
+    # Workflows without an order come last (ties broken by name, in the same direction).
+    assert [w["name"] for w in newest_first] == ["alpha", "charlie", "delta", "bravo"]
+    last = newest_first[0]["last_order"]
+    got = (last["order_direction"], last["order_price"], last["order_type"])
+    assert got == ("SELL", 7850.25, "OPEN_STOP")
+    assert last["placed_at"].endswith("Z")
+    assert [w["name"] for w in api.get(URL + "?sort=last_order").json()["workflows"]][-2:] == [
+        "charlie", "alpha",
+    ]
+
+
+def test_a_huge_bad_input_is_not_echoed_back_whole(api: Client) -> None:
+    response = api.post(URL, definition(name="x" * 5000), content_type="application/json")
+    assert response.status_code == 422
+    assert len(_fields(response)["name"]) < 300
