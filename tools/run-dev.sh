@@ -18,12 +18,15 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-if $PY manage.py help dynamodb_local >/dev/null 2>&1; then
-  $PY manage.py dynamodb_local &
-  pids+=($!)
-  $PY manage.py dynamodb_local --wait 30
-  $PY manage.py create_order_table
-fi
+port=$($PY -c 'from django.conf import settings; import django, os; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "korder_site.settings"); django.setup(); print(settings.KORDER_DYNAMODB_LOCAL_PORT)')
+$PY manage.py dynamodb_local &
+pids+=($!)
+for _ in $(seq 1 60); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  kill -0 "${pids[0]}" 2>/dev/null || { echo "the local DynamoDB server did not start" >&2; exit 1; }
+  sleep 0.5
+done
+$PY manage.py create_order_table
 
 $PY manage.py migrate --no-input -v0
 $PY manage.py ensure_admin
