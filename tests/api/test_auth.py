@@ -78,6 +78,15 @@ def test_session_reads_work(user: User) -> None:
     assert client.get("/api/openapi.json").status_code == 200
 
 
+def test_docs_and_schema_are_served_to_authenticated_callers(user: User, api: Client) -> None:
+    client = Client()
+    client.force_login(user)
+    assert client.get("/api/docs").status_code == 200
+    schema = api.get("/api/openapi.json").json()
+    assert set(schema["components"]["securitySchemes"]) == {"BearerTokenAuth", "SessionCsrfAuth"}
+    assert "/api/workflow/workflows/{workflow_id}/orders" in schema["paths"]
+
+
 def test_session_writes_without_a_csrf_token_are_refused(user: User) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
