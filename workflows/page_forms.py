@@ -70,7 +70,7 @@ class WorkflowFilterForm(forms.Form):
             sort=self._value("sort", "name"), order=self._value("order", "asc"),
         )
 
-    def page(self) -> int:
+    def page_number(self) -> int:
         self.is_valid()
         return int(self._value("page", 1))
 

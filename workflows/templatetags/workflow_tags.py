@@ -79,11 +79,10 @@ def price(value: Any) -> str:
         number = Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    if number == number.to_integral() or -number.as_tuple().exponent <= 2:  # type: ignore[operator]
-        number = number.quantize(Decimal("0.01"))
-    else:
-        number = number.normalize()
-    return humanize.intcomma(f"{number:f}")
+    normal = number.normalize()
+    decimals = max(0, -normal.as_tuple().exponent)  # type: ignore[operator]
+    number = number.quantize(Decimal("0.01")) if decimals <= 2 else normal
+    return humanize.intcomma(number)
 
 
 @register.filter
@@ -175,3 +174,15 @@ def sort_header(context: template.Context, column: str, label: str, css: str = "
         '<th scope="col" class="sorted {}" aria-sort="{}"><a href="{}">{}{}</a></th>',
         css, "ascending" if ascending else "descending", href, label, " ↑" if ascending else " ↓",
     )
+
+
+_OUTCOME_KINDS = {"ordered": "buy", "no_order": "off", "already_handled": "off",
+                  "rejected": "sell", "failed": "sell"}
+
+
+@register.filter
+def outcome_badge(decision: Any) -> SafeString:
+    """The decision log's outcome as a badge (green order, grey no order, red failure)."""
+    kind = _OUTCOME_KINDS.get(decision.outcome, "off")
+    return format_html('<span class="badge badge-{}">{}</span>', kind,
+                       decision.get_outcome_display())

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from workflows.models import Workflow
 from workflows.services import archive_workflow, set_workflow_enabled
+from workflows.views.panels import run_now
 
 
 @login_required
@@ -41,7 +42,8 @@ def workflow_archive(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def workflow_run(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
-    """Run the engine for this workflow now, dry run forced (TODO: engine entry point)."""
+    """Run the engine for this workflow now, dry run forced; the outcome becomes a message."""
     workflow = get_object_or_404(Workflow, id=workflow_id)
-    messages.warning(request, "Run now is not available yet.")
+    result = run_now(workflow=workflow, now=timezone.now())
+    messages.add_message(request, result.level, result.text)
     return redirect(workflow)

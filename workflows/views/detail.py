@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from workflows.schemas import tradingview_url
 from workflows.selectors import workflows_with_conditions
-from workflows.views.panels import HISTORY_MAX, history_panel
+from workflows.views.panels import HISTORY_MAX, history_panel, recent_decisions
 
 
 @login_required
@@ -24,7 +24,8 @@ def workflow_detail(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
     return render(request, "workflows/detail.html", {
         "nav": "workflows", "workflow": workflow, "conditions": list(workflow.conditions.all()),
         "tradingview_url": tradingview_url(workflow.index), "history": history,
-        "store_error": history.error, "now": now,
+        "decisions": recent_decisions(workflow=workflow), "store_error": history.error,
+        "now": now,
     })
 
 

@@ -17,7 +17,7 @@ from workflows.views.panels import latest_orders_panel, workflow_list_panel
 def workflow_list(request: HttpRequest) -> HttpResponse:
     form = WorkflowFilterForm(request.GET)
     filters, now = form.filters(), timezone.now()
-    panel = workflow_list_panel(filters=filters, page=form.page(), now=now)
+    panel = workflow_list_panel(filters=filters, page=form.page_number(), now=now)
     return render(request, "workflows/list.html", {
         "nav": "workflows", "form": form, "filters": filters, "result": panel.result,
         "store_error": panel.error, "now": now,

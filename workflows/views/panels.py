@@ -6,18 +6,27 @@ the panel carries `error` and the template shows the banner instead of the histo
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured
 
 from orders import services as order_services
 from orders.errors import OrderStoreUnavailable
 from orders.records import OrderRecord
+from workflows import engine, models
+from workflows.engine import ledger
+from workflows.engine.decisions import RunOptions
+from workflows.engine.deps import build_deps
 from workflows.models import Workflow
 from workflows.page_forms import ORDERS_EXPORT_LIMIT, PER_PAGE
 from workflows.selectors import (
     OrderFilters,
     WorkflowFilters,
     WorkflowPage,
+    filter_workflows,
     latest_workflow_orders,
     list_workflows,
 )
@@ -34,7 +43,10 @@ class WorkflowListPanel:
 
 
 def workflow_list_panel(*, filters: WorkflowFilters, page: int, now: datetime) -> WorkflowListPanel:
-    """The workflows list; with the store down, the same rows without their last order."""
+    """The workflows list; with the store down, the same rows without their last order.
+    A page past the end shows the last page."""
+    matched = filter_workflows(filters).distinct().count()
+    page = max(1, min(page, math.ceil(matched / PER_PAGE)))
     try:
         return WorkflowListPanel(list_workflows(filters=filters, page=page, per_page=PER_PAGE,
                                                 now=now))
@@ -87,3 +99,38 @@ def history_panel(*, workflow: Workflow, now: datetime, limit: int = DETAIL_ORDE
     except OrderStoreUnavailable as exc:
         return HistoryPanel(error=str(exc))
     return HistoryPanel(orders=orders, total=total)
+
+
+RECENT_DECISIONS = 10
+
+
+def recent_decisions(*, workflow: Workflow) -> list[models.Decision]:
+    """The decision log's newest rows for the workflow ("why didn't it trade?")."""
+    return ledger.recent_decisions(workflow_id=str(workflow.id), limit=RECENT_DECISIONS)
+
+
+@dataclass(frozen=True)
+class RunNowResult:
+    level: int  # a django.contrib.messages level
+    text: str
+
+
+def run_now(*, workflow: Workflow, now: datetime) -> RunNowResult:
+    """Run the engine for this one workflow as of `now`, dry run forced, synchronously."""
+    if not workflow.enabled or workflow.is_archived:
+        return RunNowResult(messages.WARNING, "Run now: a disabled or archived workflow is not "
+                            "evaluated. Enable it first.")
+    try:
+        deps = build_deps(context="run_now")
+    except ImproperlyConfigured as exc:
+        return RunNowResult(messages.ERROR, f"Run now is not possible: {exc}")
+    options = RunOptions(names_or_ids=[str(workflow.id)], dry_run=True)
+    summary = engine.run(now, deps=deps, options=options)
+    if summary.evaluated == 0:
+        return RunNowResult(messages.WARNING, "Run now (dry run): not evaluated (the workflow "
+                            "is past its end date).")
+    decisions = ledger.recent_decisions(workflow_id=str(workflow.id), limit=1)
+    reason = decisions[0].reason if decisions else ""
+    level = messages.ERROR if summary.failed else messages.SUCCESS
+    return RunNowResult(level, f"Run now (dry run): {summary.line()}."
+                               + (f" {reason}" if reason else ""))

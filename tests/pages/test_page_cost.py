@@ -1,0 +1,68 @@
+"""With 100 workflows, the list and orders pages cost one concurrent batch of Limit-1 queries
+(never a scan, never more as orders grow) and render well under a second."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+
+from orders import services as order_services
+
+pytestmark = pytest.mark.django_db
+
+WORKFLOWS = 100
+ORDERS_EACH = 3
+
+
+@pytest.fixture
+def hundred(make_workflow, place_order, order_store, now):
+    workflows = [make_workflow(f"wf {n:03d}") for n in range(WORKFLOWS)]
+    for n, wf in enumerate(workflows):
+        for k in range(ORDERS_EACH):
+            place_order(wf, now - timedelta(minutes=10 + n + 200 * k))
+    order_store.reset_requests()
+    return workflows
+
+
+@pytest.fixture
+def latest_calls(monkeypatch):
+    """Wraps the real orders.services.latest_orders to see each batch it is asked for."""
+    calls: list[int] = []
+    real = order_services.latest_orders
+
+    def counting(*, workflow_ids, now):
+        ids = list(workflow_ids)
+        calls.append(len(ids))
+        return real(workflow_ids=ids, now=now)
+
+    monkeypatch.setattr(order_services, "latest_orders", counting)
+    return calls
+
+
+def timed_get(client, url, max_sql):
+    client.get(url)  # warm-up: templates, connections
+    with max_sql(7):  # session, user, workflows (+ conditions), counts: not one per row
+        started = time.perf_counter()
+        response = client.get(url)
+        seconds = time.perf_counter() - started
+    return response, seconds
+
+
+@pytest.mark.parametrize(("url", "batch"), [
+    ("/workflows/", 20),  # the shown page
+    ("/workflows/?sort=last_order&order=desc", WORKFLOWS),  # sorting needs every one's
+    ("/workflow-orders/", WORKFLOWS),
+])
+def test_one_batch_of_limit_1_queries_and_well_under_a_second(
+    trader_client, hundred, order_store, latest_calls, url, batch,
+    django_assert_max_num_queries
+):
+    response, seconds = timed_get(trader_client, url, django_assert_max_num_queries)
+    assert response.status_code == 200
+    assert latest_calls == [batch, batch]  # one batch per request (warm-up + timed)
+    assert order_store.request_count("Query") == 2 * batch
+    assert order_store.request_count("Scan") == 0
+    assert seconds < 0.75, f"{url} took {seconds:.3f}s"
+    print(f"{url}: {seconds * 1000:.0f} ms")
