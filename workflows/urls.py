@@ -12,6 +12,7 @@ urlpatterns = [
     path("workflows/<uuid:workflow_id>/", views.workflow_detail, name="detail"),
     path("workflows/<uuid:workflow_id>/edit/", views.workflow_edit, name="edit"),
     path("workflows/<uuid:workflow_id>/orders/", views.workflow_history, name="history"),
+    path("workflows/<uuid:workflow_id>/chart.svg", views.workflow_chart, name="chart"),
     path("workflows/<uuid:workflow_id>/enabled/", views.workflow_toggle, name="toggle"),
     path("workflows/<uuid:workflow_id>/archive/", views.workflow_archive, name="archive"),
     path("workflows/<uuid:workflow_id>/run/", views.workflow_run, name="run"),

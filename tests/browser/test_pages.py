@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,8 +16,9 @@ PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture
-def seeded(make_workflow, place_order, order_store, trader):
-    """Three workflows (one named like a script tag) with orders in the local store."""
+def seeded(make_workflow, place_order, order_store, trader, sample_data):
+    """Four workflows (one named like a script tag), orders in the local store, and sample
+    CSV market data for the charts and the engine."""
     now = datetime.now(timezone.utc)
     dax = make_workflow("dax ma50 h4 below")
     itp = make_workflow(
@@ -36,6 +38,7 @@ def seeded(make_workflow, place_order, order_store, trader):
                 order_price=Decimal("30.52"), order_quantity=Decimal("10"),
                 order_code="ITP:xpar", asset_type="Stock", dry_run=True)
     place_order(evil, now - timedelta(days=2), order_code="US500.I", order_direction="BUY")
+    call_command("make_sample_data", out=sample_data, days=25, verbosity=0)
     return {"dax": dax, "itp": itp, "evil": evil}
 
 
@@ -68,12 +71,27 @@ def test_trader_logs_in_and_sees_last_orders_then_a_detail(page, live_server, se
     assert "not evaluated" in page.locator(".korder-condition").nth(1).inner_text()
     tv = page.locator("a", has_text="TradingView")
     assert tv.get_attribute("href") == "https://www.tradingview.com/chart/?symbol=EURONEXT:ITP"
+
+    page.click("[data-run-now]")  # a real engine run, dry run forced, on the sample data
+    page.wait_for_selector(".messagelist li")
+    assert page.locator(".messagelist").inner_text().startswith("Run now (dry run): evaluated 1")
+    assert page.locator("[data-decision-log] tbody tr").count() == 1
+    wait_for_chart(page)
     screenshot(page, "02-workflow-detail")
 
     page.goto(f"{live_server.url}/workflows/{seeded['dax'].id}/")
     assert page.locator("[data-order-history] tbody tr").count() == 3
     assert "501227" in page.locator("[data-history]").inner_text()
+    wait_for_chart(page)
+    screenshot(page, "02b-workflow-detail-ma50")
     assert page.watch.errors == [] and page.watch.dialogs == []
+
+
+def wait_for_chart(page) -> None:
+    page.wait_for_function(
+        "() => { const img = document.querySelector('img[data-chart]');"
+        " return img && img.complete && img.naturalWidth > 0; }"
+    )
 
 
 def test_orders_page_filters_by_direction_in_the_query_string(page, live_server, seeded, screenshot):

@@ -1,1 +1,8 @@
-from tests.pages.fixtures import make_workflow, now, place_order, trader, trader_client  # noqa: F401
+from tests.pages.fixtures import (  # noqa: F401
+    make_workflow,
+    now,
+    place_order,
+    sample_data,
+    trader,
+    trader_client,
+)

@@ -65,6 +65,17 @@ def place_order() -> Callable[..., OrderRecord]:
 
 
 @pytest.fixture
+def sample_data(tmp_path, settings):
+    """CSV market data (KORDER_MARKET_DATA=csv) in a temporary directory, notify-only broker,
+    log notifications. Fill it with `manage.py make_sample_data --out <dir>`."""
+    settings.KORDER_CSV_DIR = tmp_path
+    settings.KORDER_MARKET_DATA = "csv"
+    settings.KORDER_BROKER = "notify"
+    settings.SLACK_BOT_TOKEN = ""
+    return tmp_path
+
+
+@pytest.fixture
 def now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -79,3 +90,16 @@ def trader_client(trader) -> Client:
     client = Client()
     client.force_login(trader)
     return client
+
+
+def make_order(trigger_candle_time: datetime, direction: str, **overrides: Any) -> OrderRecord:
+    """A plain OrderRecord (not stored) for pure tests."""
+    values: dict[str, Any] = {
+        "id": str(uuid.uuid4()), "workflow_id": str(uuid.uuid4()), "workflow_name": "wf",
+        "placed_at": trigger_candle_time + timedelta(hours=1), "order_code": "GER40.I",
+        "order_price": Decimal("22150.5"), "order_quantity": Decimal("0.1"),
+        "order_direction": direction, "order_type": "OPEN_STOP",
+        "trigger_candle_time": trigger_candle_time,
+    }
+    values.update(overrides)
+    return OrderRecord(**values)

@@ -10,8 +10,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from workflows.charts import workflow_chart_svg
 from workflows.schemas import tradingview_url
 from workflows.selectors import workflows_with_conditions
+from workflows.specs import spec_from_workflow
 from workflows.views.panels import HISTORY_MAX, history_panel, recent_decisions
 
 
@@ -39,3 +41,15 @@ def workflow_history(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
         "nav": "workflows", "workflow": workflow, "history": history,
         "store_error": history.error, "now": now,
     })
+
+
+@login_required
+@require_GET
+def workflow_chart(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
+    """The detail page's chart as a standalone SVG (an <img>, so the page never waits for it)."""
+    workflow = get_object_or_404(workflows_with_conditions(), id=workflow_id)
+    svg = workflow_chart_svg(spec_from_workflow(workflow), now=timezone.now())
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=60"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response

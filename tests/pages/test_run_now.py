@@ -1,0 +1,58 @@
+"""Run now (dry run): the real engine, on sample CSV market data, for one workflow."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from orders import services as order_services
+from workflows.models import Decision
+
+pytestmark = pytest.mark.django_db
+
+ZONE = [{"indicator": {"name": "zone", "ut": "h1", "value": "29", "zone_value": "31"},
+         "close": {"direction": "above", "ut": "h1"}}]
+
+
+def test_run_now_runs_the_engine_in_dry_run_and_reports_the_outcome(
+    trader_client, make_workflow, order_store, sample_data, now
+):
+    wf = make_workflow("itp zone", index="ITP:xpar", cfd="ITP:xpar", conditions=ZONE,
+                       trigger={"ut": "h1", "location": "higher", "order_direction": "buy",
+                                "quantity": "10"})
+    call_command("make_sample_data", out=sample_data, days=5, verbosity=0)
+    response = trader_client.post(f"/workflows/{wf.id}/run/", follow=True)
+    text = [str(m) for m in response.context["messages"]]
+    decision = Decision.objects.get(workflow_id=wf.id)
+    assert decision.dry_run and decision.outcome == "ordered"
+    assert text == [f"Run now (dry run): evaluated 1 / triggered 1 / placed 1 / skipped 0 / "
+                    f"failed 0. {decision.reason}"]
+    [order] = order_services.list_workflow_orders(workflow_id=str(wf.id), now=now)
+    assert order.dry_run and order.execution_context.startswith("run_now@")
+    page = response.content.decode()
+    assert "Recent decisions" in page and "Order placed" in page and "DRY RUN" in page
+    assert "No orders placed yet" not in page
+
+    chart = trader_client.get(f"/workflows/{wf.id}/chart.svg")
+    svg = chart.content.decode()
+    assert chart["Content-Type"].startswith("image/svg+xml")
+    assert svg.startswith("<svg") and svg.count('class="marker"') == 1
+    assert 'class="zone"' in svg and "<script" not in svg
+
+
+def test_run_now_on_a_disabled_workflow_explains_why_nothing_ran(
+    trader_client, make_workflow, order_store, sample_data
+):
+    wf = make_workflow("off", enabled=False)
+    response = trader_client.post(f"/workflows/{wf.id}/run/", follow=True)
+    [message] = [str(m) for m in response.context["messages"]]
+    assert "disabled or archived workflow is not evaluated" in message
+    assert not Decision.objects.exists()
+
+
+def test_chart_without_market_data_says_why_instead_of_drawing_anything(
+    trader_client, make_workflow, order_store, sample_data
+):
+    wf = make_workflow("no data", index="NODATA.I")
+    svg = trader_client.get(f"/workflows/{wf.id}/chart.svg").content.decode()
+    assert "Chart unavailable" in svg and "<rect x=" not in svg
