@@ -27,10 +27,10 @@ def session_slots(start: datetime, end: datetime, *, first_hour: int = 7,
                   last_hour: int = 21) -> list[datetime]:
     """Every :01/:31 weekday slot in [start, end] whose UTC hour is within [first, last]
     (07:01-21:31 UTC covers the EU and US sessions); for replays."""
-    slots, moment = [], start
-    while True:
-        moment = next_slot(moment - timedelta(minutes=1)) if not slots else next_slot(moment)
-        if moment > end:
-            return slots
+    slots: list[datetime] = []
+    moment = next_slot(start - timedelta(minutes=1))
+    while moment <= end:
         if first_hour <= moment.hour <= last_hour:
             slots.append(moment)
+        moment = next_slot(moment)
+    return slots

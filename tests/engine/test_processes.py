@@ -1,0 +1,80 @@
+"""Two `manage.py run_workflows` processes on the same candle, the same SQLite file and the same
+order store (dynalite) place, notify and record every triggered order exactly once."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from orders import services as order_services
+from tests.shared import REPO
+
+from .conftest import NOW, write_sample_csv
+
+WORKFLOWS = 6
+AT = NOW.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def yaml_workflows(count: int) -> str:
+    items = []
+    for i in range(count):
+        items.append(
+            f"- name: race {i}\n  index: DAX.I\n  cfd: GER40.I\n  enable: true\n"
+            "  conditions:\n"
+            "  - indicator: {name: zone, ut: h1, value: 21000, zone_value: 23000}\n"
+            "    close: {direction: below, ut: h1}\n"
+        )
+    return "".join(items)
+
+
+@pytest.fixture
+def env(tmp_path: Path, order_store, slack_server) -> dict[str, str]:
+    values = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    values.update({
+        "KORDER_ENV_FILE": "", "KORDER_VAR_DIR": str(tmp_path / "var"),
+        "KORDER_MARKET_DATA": "csv", "KORDER_CSV_DIR": str(write_sample_csv(tmp_path / "bars")),
+        "KORDER_BROKER": "notify", "KORDER_DYNAMODB_ENDPOINT": order_store.endpoint,
+        "KORDER_DYNAMODB_TABLE": order_store.table_name, "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local", "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "KORDER_SLACK_BASE_URL": slack_server.base_url,
+    })
+    (tmp_path / "var").mkdir()
+    (tmp_path / "workflows.yml").write_text(yaml_workflows(WORKFLOWS))
+    manage(values, "migrate", "--no-input", "-v0")
+    manage(values, "import_workflows", str(tmp_path / "workflows.yml"))
+    return values
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_two_concurrent_runners_on_the_same_candle_handle_each_order_once(
+    env, tmp_path, slack_server
+):
+    runners = [subprocess.Popen([sys.executable, "manage.py", "run_workflows", "--at", AT],
+                                cwd=REPO, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [runner.communicate(timeout=120) for runner in runners]
+
+    assert [r.returncode for r in runners] == [0, 0], [err for _, err in outputs]
+    placed = [int(out.split("placed ")[1].split(" ")[0]) for out, _ in outputs]
+    assert sum(placed) == WORKFLOWS
+    with sqlite3.connect(tmp_path / "var" / "korder.sqlite3") as db:
+        claims = db.execute("select workflow_id, status from workflows_runclaim").fetchall()
+        decisions = db.execute("select count(*) from workflows_decision").fetchone()[0]
+    assert len(claims) == WORKFLOWS and {status for _, status in claims} == {"recorded"}
+    assert decisions == 2 * WORKFLOWS
+    for workflow_id, _ in claims:
+        wid = str(uuid.UUID(workflow_id))
+        assert len(order_services.list_workflow_orders(workflow_id=wid, now=NOW)) == 1
+    assert len(slack_server.messages("#workflows")) == WORKFLOWS
