@@ -4,9 +4,11 @@ order store (dynalite) place, notify and record every triggered order exactly on
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -78,3 +80,17 @@ def test_two_concurrent_runners_on_the_same_candle_handle_each_order_once(
         wid = str(uuid.UUID(workflow_id))
         assert len(order_services.list_workflow_orders(workflow_id=wid, now=NOW)) == 1
     assert len(slack_server.messages("#workflows")) == WORKFLOWS
+
+
+def test_the_loop_stops_cleanly_on_sigterm(env):
+    runner = subprocess.Popen([sys.executable, "manage.py", "run_workflows", "--loop"],
+                              cwd=REPO, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(2.0)  # Django set up, waiting for the next :01/:31 slot
+        runner.send_signal(signal.SIGTERM)
+        assert runner.wait(timeout=10) == 0
+    finally:
+        if runner.poll() is None:
+            runner.kill()
+            runner.wait()

@@ -132,3 +132,15 @@ def test_workflow_selection_by_name_or_id_and_shards(make_workflow, deps):
     with pytest.raises(engine.UnknownWorkflowError, match="nope"):
         engine.runs.due_specs(NOW.date(), RunOptions(names_or_ids=["nope"]))
     assert a.id
+
+
+def test_recent_decisions_lists_a_workflows_newest_decisions_first(order_store, make_workflow,
+                                                                   deps):
+    workflow = make_workflow("dax zone below")
+    for minute in (31, 45):  # the same trigger candle (13:00)
+        engine.run(NOW.replace(hour=13, minute=minute), deps=deps)
+
+    rows = engine.ledger.recent_decisions(workflow_id=str(workflow.id), limit=5)
+
+    assert [r.evaluated_at.minute for r in rows] == [45, 31]
+    assert [r.outcome for r in rows] == [LogOutcome.ALREADY_HANDLED, LogOutcome.ORDERED]
