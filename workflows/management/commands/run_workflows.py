@@ -44,8 +44,9 @@ class Command(BaseCommand):
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         stop = threading.Event()
+        main = threading.current_thread() is threading.main_thread()  # signals: main only
         previous = {sig: signal.signal(sig, lambda *_: stop.set())
-                    for sig in (signal.SIGTERM, signal.SIGINT)}
+                    for sig in (signal.SIGTERM, signal.SIGINT) if main}
         show = self.stdout.isatty() or opts["verbosity"] > 1
         options = RunOptions(names_or_ids=opts["workflow"], dry_run=opts["dry_run"],
                              shard=opts["shard"], stop=stop,
