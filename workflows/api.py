@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.errors import ValidationError
 
 from orders import services as order_services
 from orders.schemas import (
@@ -32,7 +31,6 @@ from workflows.schemas import (
     WorkflowListQuery,
     WorkflowOut,
     WorkflowSummaryOut,
-    storage_errors,
 )
 from workflows.selectors import latest_workflow_orders, list_workflows, workflows_with_conditions
 from workflows.services import (
@@ -56,16 +54,6 @@ def _workflow(workflow_id: UUID) -> Workflow:
     return workflow
 
 
-def _storable(definition: WorkflowIn) -> WorkflowIn:
-    """422 (same shape as any validation error) for numbers the database cannot hold."""
-    errors = storage_errors(definition)
-    if errors:
-        raise ValidationError(
-            [{"field": field, "location": "body", "message": msg} for field, msg in errors]
-        )
-    return definition
-
-
 @router.get("/workflows", response={200: WorkflowListOut, **STORE_ERRORS})
 def list_workflows_(request: HttpRequest, query: Query[WorkflowListQuery]) -> WorkflowListOut:
     """Workflows with their last order; filters, sort (incl. `last_order`), pagination."""
@@ -82,7 +70,7 @@ def list_workflows_(request: HttpRequest, query: Query[WorkflowListQuery]) -> Wo
 @router.post("/workflows", response={201: WorkflowOut, **WRITE_ERRORS})
 def create_workflow_(request: HttpRequest, payload: WorkflowIn) -> Status[WorkflowOut]:
     """Create a workflow (201). Bad fields → 422 per field; a name in use → 409."""
-    workflow = create_workflow(definition=_storable(payload))
+    workflow = create_workflow(definition=payload)
     return Status(201, WorkflowOut.from_workflow(_workflow(workflow.id)))
 
 
@@ -95,7 +83,7 @@ def get_workflow(request: HttpRequest, workflow_id: UUID) -> WorkflowOut:
 @router.put("/workflows/{workflow_id}", response={200: WorkflowOut, **WRITE_ERRORS})
 def replace_workflow_(request: HttpRequest, workflow_id: UUID, payload: WorkflowIn) -> WorkflowOut:
     """Replace every field and condition; id and created_at are kept."""
-    workflow = replace_workflow(workflow=_workflow(workflow_id), definition=_storable(payload))
+    workflow = replace_workflow(workflow=_workflow(workflow_id), definition=payload)
     return WorkflowOut.from_workflow(_workflow(workflow.id))
 
 

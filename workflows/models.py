@@ -18,8 +18,9 @@ from workflows.engine.types import (
     Signal,
     UnitTime,
 )
+from workflows.validation import STORED_DECIMALS, STORED_DIGITS
 
-PRICE = {"max_digits": 24, "decimal_places": 8}
+PRICE = {"max_digits": STORED_DIGITS, "decimal_places": STORED_DECIMALS}
 
 
 def _choices(enum: type) -> list[tuple[str, str]]:
@@ -84,11 +85,14 @@ class Condition(models.Model):
     class Meta:
         ordering = ["workflow", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["workflow", "position"], name="unique_condition_position")
+            models.UniqueConstraint(
+                fields=["workflow", "position"], name="unique_condition_position"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator_name} {self.indicator_ut} {self.close_direction} close {self.close_ut}"
+        indicator = f"{self.indicator_name} {self.indicator_ut}"
+        return f"{indicator} {self.close_direction} close {self.close_ut}"
 
 
 # --- run ledger ------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -11,46 +10,18 @@ from urllib.parse import quote
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BeforeValidator, Field
 
 from orders.schemas import UtcDateTime
 from workflows.candles import open_days_between
 from workflows.engine.types import ConditionSpec, IndicatorName, WorkflowSpec
 from workflows.indicators import IndicatorError, projection
-from workflows.models import PRICE, Workflow
+from workflows.models import Workflow
 from workflows.selectors import SORTS, OrderFilters, WorkflowFilters, WorkflowRow
 from workflows.specs import definition_from_workflow
-from workflows.validation import LowerEnum, WorkflowIn
+from workflows.validation import LowerEnum
 
 # --- request body --------------------------------------------------------------------------
-
-STORED_DECIMALS = PRICE["decimal_places"]
-STORED_LIMIT = Decimal(10) ** (PRICE["max_digits"] - PRICE["decimal_places"])
-
-
-def _decimals(node: object, path: str) -> Iterator[tuple[str, Decimal]]:
-    if isinstance(node, Decimal):
-        yield path, node
-    elif isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            yield from _decimals(getattr(node, name), f"{path}.{name}" if path else name)
-    elif isinstance(node, list):
-        for position, item in enumerate(node):
-            yield from _decimals(item, f"{path}[{position}]")
-
-
-def storage_errors(definition: WorkflowIn) -> list[tuple[str, str]]:
-    """(field, message) for numbers the database cannot hold exactly (DecimalField(24, 8)):
-    without this check they fail at save time (a 500) or are silently rounded (0.000000001
-    would become a zero quantity). The YAML import needs the same check in `WorkflowIn`."""
-    errors = []
-    for field, value in _decimals(definition, ""):
-        if abs(value) >= STORED_LIMIT:
-            errors.append((field, f"must be less than {STORED_LIMIT:.0E} in absolute value"))
-        elif value.as_tuple().exponent < -STORED_DECIMALS:  # type: ignore[operator]
-            errors.append((field, f"at most {STORED_DECIMALS} decimal places (got {value})"))
-    return errors
-
 
 # --- list ----------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     AliasChoices,
     BaseModel,
     BeforeValidator,
@@ -72,8 +73,26 @@ def _to_decimal(value: Any) -> Any:
     return value
 
 
+# What the database columns hold exactly (DecimalField(24, 8)): larger numbers would fail at
+# save time and more decimals would be rounded silently (a quantity of 1e-9 would become 0).
+STORED_DIGITS = 24
+STORED_DECIMALS = 8
+_STORED_LIMIT = Decimal(10) ** (STORED_DIGITS - STORED_DECIMALS)
+
+
+def _storable(value: Decimal) -> Decimal:
+    if abs(value) >= _STORED_LIMIT:
+        raise ValueError(f"must be less than {_STORED_LIMIT:.0E} in absolute value (got {value})")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -STORED_DECIMALS:
+        raise ValueError(f"at most {STORED_DECIMALS} decimal places (got {value})")
+    return value
+
+
 LowerEnum = BeforeValidator(_lower)
-Number = Annotated[Decimal, BeforeValidator(_to_decimal), Field(allow_inf_nan=False)]
+Number = Annotated[
+    Decimal, BeforeValidator(_to_decimal), Field(allow_inf_nan=False), AfterValidator(_storable)
+]
 RealDate = Annotated[date | None, BeforeValidator(parse_date)]
 RequiredDate = Annotated[date, BeforeValidator(parse_date)]
 Text = Annotated[str, Field(min_length=1, max_length=200)]

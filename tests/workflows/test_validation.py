@@ -129,7 +129,8 @@ def test_inclined_points_accept_date_and_price_keys_too():
         "x1": {"date": "2026-01-02", "price": 10}, "x2": {"date": "2026/01/09", "price": "12.5"},
     })
     ind = WorkflowIn.model_validate(doc).conditions[0].indicator
-    assert ind.x2 is not None and ind.x2.date == date(2026, 1, 9) and ind.x2.price == Decimal("12.5")
+    assert ind.x2 is not None
+    assert (ind.x2.date, ind.x2.price) == (date(2026, 1, 9), Decimal("12.5"))
 
 
 @pytest.mark.parametrize("quantity", [0, -1, "abc"])
@@ -187,3 +188,20 @@ def test_format_errors_names_the_workflow_and_the_field():
         WorkflowIn.model_validate(with_("end_date", "2024-13-01"))
     (line,) = format_errors(info.value, workflow="sell bbh h1 dax")
     assert line.startswith("workflow 'sell bbh h1 dax': end_date: ")
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("conditions.0.close.spread", "1e16", "less than"),
+        ("conditions.0.close.spread", "0.000000001", "at most 8 decimal places"),
+    ],
+)
+def test_numbers_the_database_cannot_hold_exactly_are_rejected(path, value, message):
+    assert message in errors_of(with_(path, value))["conditions[0].close.spread"]
+
+
+def test_a_quantity_below_the_stored_precision_is_rejected_not_rounded_to_zero():
+    doc = with_("trigger", {"ut": "h1", "signal": "breakout", "location": "lower",
+                            "order_direction": "sell", "quantity": 1e-9})
+    assert "decimal places" in errors_of(doc)["trigger.quantity"]

@@ -1,4 +1,4 @@
-"""`import_workflows` / `export_workflows`: atomic upsert by name, clear errors, stable round trip."""
+"""import_workflows / export_workflows: atomic upsert by name, clear errors, stable round trip."""
 
 from __future__ import annotations
 
@@ -106,11 +106,11 @@ def test_a_bad_file_is_rejected_with_one_line_per_error_and_nothing_written(tmp_
         call_command("import_workflows", str(write(tmp_path, BAD, "bad.yml")), stderr=err)
     lines = [line for line in err.getvalue().splitlines() if line.startswith("error:")]
     assert len(lines) == 3
-    assert any("'broken one': end_date: '2024-13-01' is not a real date" in l for l in lines)
-    assert any("'broken one': conditions[0].indicator.name" in l and "supertrend" in l
-               for l in lines)
-    assert any("'broken zone': conditions[0].indicator: zone_value is required" in l
-               for l in lines)
+    assert any("'broken one': end_date: '2024-13-01' is not a real date" in line for line in lines)
+    assert any("'broken one': conditions[0].indicator.name" in line and "supertrend" in line
+               for line in lines)
+    assert any("'broken zone': conditions[0].indicator: zone_value is required" in line
+               for line in lines)
     assert list(Workflow.objects.values_list("name", "updated_at")) == before
 
 

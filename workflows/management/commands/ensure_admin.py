@@ -35,6 +35,7 @@ class Command(BaseCommand):
         elif saved.exists() and user.check_password(saved.read_text().strip()):
             password = saved.read_text().strip()
         else:
-            self.stdout.write(f"login: {username} (password changed; reset: manage.py changepassword)")
+            self.stdout.write(f"login: {username} (password changed since; reset it with "
+                              "manage.py changepassword)")
             return
         self.stdout.write(self.style.SUCCESS(f"login: {username} / password: {password}"))
