@@ -70,12 +70,19 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------
 _database_url = env_str("DATABASE_URL")
+# WAL lets the web app read while the engine writes; IMMEDIATE transactions make concurrent
+# runners queue for the write lock instead of failing with "database is locked".
+_SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 try:
     DATABASES = {
         "default": dj_database_url.parse(_database_url, conn_max_age=60)
         if _database_url
         else {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "korder.sqlite3",
-              "OPTIONS": {"timeout": 20}}
+              "OPTIONS": _SQLITE_OPTIONS}
     }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None

@@ -1,25 +1,17 @@
 """manage.py purge_expired_orders: delete what is older than the retention window.
 
 Reads never depend on this (they apply the window); it keeps a local table small.
-Each purge is one service call that returns a count; add new ones to PURGES.
+Each purge is one service call that returns a count; see orders/purges.py.
 """
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from orders import services
 from orders.errors import OrderStoreUnavailable
-
-# (label, purge function taking `now=` and returning how many rows it deleted).
-# The engine's decision log registers its own purge here (e.g. workflows.services.purge_...).
-PURGES: list[tuple[str, Callable[..., int]]] = [
-    ("order history rows", services.purge_expired_orders),
-    ("flushed outbox records", services.purge_flushed_outbox),
-]
+from orders.purges import PURGES
 
 
 class Command(BaseCommand):
