@@ -1,4 +1,4 @@
-"""`manage.py purge_expired_orders` also prunes the decision log (registered by the workflows app)."""
+"""`manage.py purge_expired_orders` also prunes the decision log (registered by workflows)."""
 
 from __future__ import annotations
 
