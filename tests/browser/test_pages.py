@@ -3,7 +3,7 @@ filters, the form's errors, the store-down banner; no console errors, no script 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,14 +19,15 @@ PASSWORD = "a-long-test-password"
 def seeded(make_workflow, place_order, order_store, trader, sample_data):
     """Four workflows (one named like a script tag), orders in the local store, and sample
     CSV market data for the charts and the engine."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     dax = make_workflow("dax ma50 h4 below")
     itp = make_workflow(
         "sample buy zone daily interparfums", index="ITP:xpar", cfd="ITP:xpar", dry_run=True,
         conditions=[
             {"indicator": {"name": "zone", "ut": "daily", "value": "29.5", "zone_value": "31.5"},
              "close": {"direction": "above", "ut": "h1"}},
-            {"indicator": {"name": "ma50", "ut": "h4"}, "close": {"direction": "above", "ut": "h1"}},
+            {"indicator": {"name": "ma50", "ut": "h4"},
+             "close": {"direction": "above", "ut": "h1"}},
         ],
         trigger={"ut": "h1", "location": "higher", "order_direction": "buy", "quantity": "10"},
     )
@@ -94,7 +95,9 @@ def wait_for_chart(page) -> None:
     )
 
 
-def test_orders_page_filters_by_direction_in_the_query_string(page, live_server, seeded, screenshot):
+def test_orders_page_filters_by_direction_in_the_query_string(
+    page, live_server, seeded, screenshot
+):
     log_in(page, live_server, "/workflow-orders/")
     table = page.locator("[data-orders-table] tbody tr")
     assert table.count() == 3
@@ -190,5 +193,29 @@ def test_pages_fit_a_phone(browser, live_server, seeded, screenshot):
         page.goto(f"{live_server.url}/workflows/new/")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         screenshot(page, "10-phone-workflow-form")
+    finally:
+        context.close()
+
+
+def test_list_filters_and_the_form_work_without_javascript(browser, live_server, seeded):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, live_server)
+        page.select_option("select[name=status]", "disabled")
+        page.click("text=Apply")
+        page.wait_for_url("**status=disabled**")
+        assert page.locator("[data-workflow-table] tbody tr").count() == 1
+        page.click("text=Last order")  # sorting is a plain link
+        page.wait_for_url("**sort=last_order**")
+        assert "status=disabled" in page.url
+        page.goto(f"{live_server.url}/workflows/new/")
+        assert page.locator("[data-field=zone_value]").is_visible()  # nothing hidden
+        page.fill("#id_index", "DAX.I")
+        page.fill("#id_cfd", "GER40.I")
+        page.fill("#id_trigger_quantity", "1")
+        page.click("input[type=submit]")
+        page.wait_for_url(f"{live_server.url}/workflows/*-*/")
+        assert page.locator("[data-workflow-name]").inner_text() == "BUY BBB H1 GER40.I"
     finally:
         context.close()

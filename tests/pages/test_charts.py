@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from tests.pages.fixtures import make_order
@@ -22,7 +22,7 @@ from workflows.engine.types import (
     WorkflowSpec,
 )
 
-START = datetime(2026, 2, 2, 9, tzinfo=timezone.utc)
+START = datetime(2026, 2, 2, 9, tzinfo=UTC)
 
 
 def spec(name: IndicatorName, **indicator) -> WorkflowSpec:

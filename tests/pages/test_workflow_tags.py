@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,7 +15,7 @@ from workflows.templatetags.workflow_tags import (
     relative_time,
 )
 
-NOW = datetime(2026, 2, 22, 14, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 2, 22, 14, 30, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ Everything user-supplied goes through `format_html`/`conditional_escape`; nothin
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -36,11 +36,11 @@ def relative_label(moment: datetime, now: datetime) -> str:
         return f"{age // _HOUR}h ago"
     if age < _WEEK:
         return f"{age // _DAY}d ago"
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d")
 
 
 def _utc_text(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 @register.simple_tag
@@ -51,7 +51,7 @@ def relative_time(moment: datetime | None, now: datetime, empty: str = "No order
         return format_html('<span class="quiet">{}</span>', empty)
     return format_html(
         '<time datetime="{}" title="{}" data-local-title>{}</time>',
-        moment.astimezone(timezone.utc).isoformat(),
+        moment.astimezone(UTC).isoformat(),
         _utc_text(moment),
         relative_label(moment, now),
     )
@@ -64,7 +64,7 @@ def local_datetime(moment: datetime | None, empty: str = "-") -> str:
         return format_html("{}", empty)
     return format_html(
         '<time datetime="{}" data-local-datetime>{}</time>',
-        moment.astimezone(timezone.utc).isoformat(),
+        moment.astimezone(UTC).isoformat(),
         _utc_text(moment),
     )
 

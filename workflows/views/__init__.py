@@ -7,6 +7,6 @@ from workflows.views.edit import workflow_create, workflow_edit
 from workflows.views.lists import order_list, workflow_list
 
 __all__ = [
-    "order_list", "workflow_archive", "workflow_chart", "workflow_create", "workflow_detail", "workflow_edit",
-    "workflow_history", "workflow_list", "workflow_run", "workflow_toggle",
+    "order_list", "workflow_archive", "workflow_chart", "workflow_create", "workflow_detail",
+    "workflow_edit", "workflow_history", "workflow_list", "workflow_run", "workflow_toggle",
 ]
