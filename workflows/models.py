@@ -107,7 +107,7 @@ class ClaimStatus(models.TextChoices):
 
 
 class RunClaim(models.Model):
-    """One order the engine took on: at most one per (workflow, trigger candle, side).
+    """One order the engine took on: at most one per (workflow, trigger candle, side, dry run).
 
     The row is inserted *before* the broker is called; the unique constraint makes a second
     insert fail, which the engine reads as "already handled". A row left at `claimed` means a
@@ -131,8 +131,11 @@ class RunClaim(models.Model):
     class Meta:
         ordering = ["-claimed_at"]
         constraints = [
+            # dry_run is part of the key: a forced dry run ("Run now") of a live workflow must
+            # not use up the live order of that candle.
             models.UniqueConstraint(
-                fields=["workflow_id", "trigger_candle_time", "side"], name="unique_run_claim"
+                fields=["workflow_id", "trigger_candle_time", "side", "dry_run"],
+                name="unique_run_claim_per_mode",
             )
         ]
 

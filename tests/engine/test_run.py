@@ -144,3 +144,18 @@ def test_recent_decisions_lists_a_workflows_newest_decisions_first(order_store, 
 
     assert [r.evaluated_at.minute for r in rows] == [45, 31]
     assert [r.outcome for r in rows] == [LogOutcome.ALREADY_HANDLED, LogOutcome.ORDERED]
+
+
+def test_a_forced_dry_run_does_not_use_up_the_live_order_of_the_candle(
+    order_store, make_workflow, deps
+):
+    live = make_workflow("dax zone below")
+
+    rehearsal = engine.run(NOW, deps=deps, options=RunOptions(dry_run=True))
+    real = engine.run(NOW.replace(minute=40), deps=deps)
+    again = engine.run(NOW.replace(minute=50), deps=deps)
+
+    assert (rehearsal.placed, real.placed, again.placed) == (1, 1, 0)
+    records = orders_of(live)
+    assert sorted(r.dry_run for r in records) == [False, True]
+    assert RunClaim.objects.filter(workflow_id=live.id).count() == 2

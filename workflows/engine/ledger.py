@@ -1,7 +1,8 @@
 """The run ledger: order claims (never place twice) and the decision log (why it did or did not
 trade). Both are Django models in `workflows.models`; this module is their only writer.
 
-A claim is a plain INSERT guarded by the unique constraint (workflow, trigger candle, side). The
+A claim is a plain INSERT guarded by the unique constraint (workflow, trigger candle, side, dry
+run: a forced dry run never uses up the live order of a candle). The
 database decides the race: between threads, processes or hosts, exactly one insert succeeds and
 every other one raises IntegrityError, read here as "already handled". On SQLite the losing
 writer waits for the lock (the 20 s `timeout` in settings) and then sees the conflict.
@@ -32,8 +33,8 @@ class Claim:
 def claim_order(
     intent: OrderIntent, *, order_id: str, placed_at: datetime, now: datetime
 ) -> Claim | None:
-    """Insert the claim for `intent`; None when (workflow, trigger candle, side) was already
-    claimed by any run. Raises only on database errors other than the conflict."""
+    """Insert the claim for `intent`; None when (workflow, trigger candle, side, dry run) was
+    already claimed by any run. Raises only on database errors other than the conflict."""
     try:
         with transaction.atomic():
             models.RunClaim.objects.create(
@@ -58,6 +59,7 @@ def existing_claim(intent: OrderIntent) -> models.RunClaim | None:
         workflow_id=intent.workflow_id,
         trigger_candle_time=intent.trigger_candle_time,
         side=intent.side.value,
+        dry_run=intent.dry_run,
     ).first()
 
 
