@@ -44,11 +44,7 @@ class ConsoleWatch:
         page.on("dialog", self._dialog)
 
     def _console(self, message: object) -> None:
-        # base.html declares no icon, so Chromium asks for /favicon.ico (404); that is not a
-        # page error (reported upstream: base.html should link an icon).
-        if message.type == "error" and not message.location.get("url", "").endswith(
-            "/favicon.ico"
-        ):
+        if message.type == "error":
             self.errors.append(f"{message.text} ({message.location.get('url')})")
 
     def _dialog(self, dialog: object) -> None:
