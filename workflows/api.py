@@ -106,10 +106,10 @@ def workflow_order_history(
     if not Workflow.objects.filter(id=workflow_id).exists():
         raise WorkflowNotFound(workflow_id)
     wid, now = str(workflow_id), timezone.now()
-    orders = order_services.list_workflow_orders(workflow_id=wid, now=now, limit=limit)
-    total = order_services.count_workflow_orders(workflow_id=wid, now=now)
+    history = order_services.workflow_history(workflow_id=wid, now=now, limit=limit)
     return OrderHistoryOut.model_validate(
-        {"workflow_id": wid, "orders": orders, "total_count": total, "limit": limit}
+        {"workflow_id": wid, "orders": history.orders, "total_count": history.total_count,
+         "limit": limit}
     )
 
 

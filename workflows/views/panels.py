@@ -88,17 +88,14 @@ class HistoryPanel:
 
 
 def history_panel(*, workflow: Workflow, now: datetime, limit: int = DETAIL_ORDERS) -> HistoryPanel:
-    """Newest `limit` orders of one workflow in the window and how many the window holds
-    (the COUNT query only runs when the first page is full)."""
-    wid = str(workflow.id)
+    """Newest `limit` orders of one workflow in the window and how many the window holds."""
     try:
-        orders = order_services.list_workflow_orders(workflow_id=wid, now=now, limit=limit)
-        total = len(orders)
-        if total >= limit:
-            total = order_services.count_workflow_orders(workflow_id=wid, now=now)
+        history = order_services.workflow_history(
+            workflow_id=str(workflow.id), now=now, limit=limit
+        )
     except OrderStoreUnavailable as exc:
         return HistoryPanel(error=str(exc))
-    return HistoryPanel(orders=orders, total=total)
+    return HistoryPanel(orders=history.orders, total=history.total_count)
 
 
 RECENT_DECISIONS = 10
