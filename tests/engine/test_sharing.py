@@ -54,6 +54,19 @@ def test_each_series_is_fetched_once_and_smaller_requests_reuse_bigger_ones(sour
     assert len(candles[0]) == 55
 
 
+def test_the_biggest_bar_fetch_of_a_symbol_goes_first_so_it_is_fetched_once(tmp_path):
+    # combo h1 and combo h4 both ask for 750 candles, but h4 needs three times the bars.
+    directory = write_sample_csv(tmp_path)
+    requests = [CandleRequest("DAX.I", UnitTime.H1, 750, Market.EU),
+                CandleRequest("DAX.I", UnitTime.H4, 750, Market.EU),
+                CandleRequest("DAX.I", UnitTime.DAILY, 12, Market.EU)]
+
+    for _ in range(5):  # thread scheduling varies: every run must fetch once
+        slow = CountingSource(directory, delay=0.02)
+        SharedMarketData(slow, now=NOW, workers=8).prefetch(requests)
+        assert slow.calls["DAX.I"] == 1
+
+
 def test_distinct_series_are_fetched_concurrently(tmp_path):
     symbols = {f"SYM{i}.I": "100" for i in range(8)}
     slow = CountingSource(write_sample_csv(tmp_path, symbols), delay=0.2)

@@ -4,7 +4,7 @@
 (symbol, horizon, until); a request for fewer bars than an earlier fetch of the same series is
 served from it (bars are newest first, so fewer = a prefix). Candles are cached per
 (symbol, unit time, count, market), so candle building also happens once per series.
-`prefetch()` warms the cache for every series the due workflows need, on a thread pool.
+`prefetch()` warms the cache for every series the due workflows need, one thread per symbol.
 Failures are cached too: a failing series fails every workflow that needs it, fetched once.
 """
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
+from workflows.candles import bars_to_fetch
 from workflows.engine.market_data import fetch_candles
 from workflows.engine.types import (
     CANDLE_COUNTS,
@@ -50,6 +51,13 @@ def candle_requests(spec: WorkflowSpec) -> list[CandleRequest]:
         CandleRequest(spec.cfd, condition.close.ut, 1, market),
         CandleRequest(spec.cfd, spec.trigger.ut, 1, market),
     ]
+
+
+def _bars_needed(request: CandleRequest) -> int:
+    """Size of the 30-minute bar fetch behind a request (other unit times: its count)."""
+    if request.ut in (UnitTime.H1, UnitTime.H4, UnitTime.DAILY):
+        return bars_to_fetch(request.market, request.ut, request.count)
+    return request.count
 
 
 class _OnceCache(Generic[K, V]):
@@ -126,13 +134,21 @@ class SharedMarketData:
         )
 
     def prefetch(self, requests: Iterable[CandleRequest]) -> None:
-        """Fetch and build every distinct series concurrently, biggest first (so smaller
-        requests of the same series are served from it). Errors stay cached for `candles()`."""
-        distinct = sorted(set(requests), key=lambda r: r.count, reverse=True)
-        if not distinct:
+        """Fetch and build every distinct series: symbols concurrently, and within one symbol
+        one after the other, the most 30-minute bars first, so that smaller requests of the
+        same bar series are served from the bigger fetch. Errors stay cached for `candles()`."""
+        by_symbol: dict[str, list[CandleRequest]] = {}
+        for request in set(requests):
+            by_symbol.setdefault(request.symbol, []).append(request)
+        if not by_symbol:
             return
-        with ThreadPoolExecutor(max_workers=min(self.workers, len(distinct))) as pool:
-            list(pool.map(self._quietly, distinct))
+        groups = [sorted(group, key=_bars_needed, reverse=True) for group in by_symbol.values()]
+        with ThreadPoolExecutor(max_workers=min(self.workers, len(groups))) as pool:
+            list(pool.map(self._prefetch_group, groups))
+
+    def _prefetch_group(self, group: list[CandleRequest]) -> None:
+        for request in group:
+            self._quietly(request)
 
     def _quietly(self, request: CandleRequest) -> None:
         try:
