@@ -75,6 +75,14 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------
 _database_url = env_str("DATABASE_URL")
+
+
+def _sqlite_path() -> Path:
+    """var/korder.sqlite3, creating var/ so a fresh clone can `manage.py migrate` at once."""
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    return VAR_DIR / "korder.sqlite3"
+
+
 # WAL lets the web app read while the engine writes; IMMEDIATE transactions make concurrent
 # runners queue for the write lock instead of failing with "database is locked".
 _SQLITE_OPTIONS = {
@@ -86,7 +94,7 @@ try:
     DATABASES = {
         "default": dj_database_url.parse(_database_url, conn_max_age=60)
         if _database_url
-        else {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "korder.sqlite3",
+        else {"ENGINE": "django.db.backends.sqlite3", "NAME": _sqlite_path(),
               "OPTIONS": _SQLITE_OPTIONS}
     }
 except ValueError as exc:
