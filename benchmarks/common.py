@@ -43,22 +43,8 @@ def dynalite(data_dir: Path | None = None) -> Iterator[str]:
 
     With `data_dir` it keeps its LevelDB there, as `manage.py dynamodb_local` runs it (about
     twice as fast per query as the in-memory store the tests use); else in memory."""
-    local_server.ensure_installed()
-    port = local_server.free_port()
-    if data_dir is not None:
-        data_dir.mkdir(parents=True, exist_ok=True)
-    args = local_server.command(port=port, data_dir=data_dir, fast_tables=True)
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        local_server.wait_listening(process, port)
-        yield local_server.endpoint(port)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with local_server.running(data_dir=data_dir) as url:
+        yield url
 
 
 @contextmanager

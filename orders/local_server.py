@@ -9,6 +9,8 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 TOOL_DIR = Path(__file__).resolve().parent.parent / "tools" / "dynamodb-local"
@@ -74,3 +76,32 @@ def wait_listening(process: subprocess.Popen, port: int, timeout: float = 15.0) 
 
 def endpoint(port: int) -> str:
     return f"http://{HOST}:{port}"
+
+
+@contextmanager
+def running(*, data_dir: Path | None = None) -> Iterator[str]:
+    """A dynalite on a free loopback port for the duration of the block; yields its endpoint.
+
+    In memory unless `data_dir` is given; tables are created/deleted instantly. For tests and
+    benchmarks (the dev server is `manage.py dynamodb_local`)."""
+    ensure_installed()
+    port = free_port()
+    if data_dir is not None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    args = command(port=port, data_dir=data_dir, fast_tables=True)
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_listening(process, port)
+        yield endpoint(port)
+    finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen, timeout: float = 5.0) -> None:
+    """Terminate, then kill if it has not exited within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
