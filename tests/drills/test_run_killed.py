@@ -24,6 +24,7 @@ import pytest
 from orders import services as order_services
 from tests.engine.conftest import write_sample_csv
 from tests.fixtures.fake_saxo import ACCOUNT_KEY, STATIC_TOKEN
+from tests.processes import manage, project_env, zone_workflows_yaml
 from tests.shared import REPO
 
 from .conftest import SLACK_TOKEN
@@ -35,42 +36,16 @@ WORKFLOWS = 4
 AT = NOW.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def yaml_workflows(count: int) -> str:
-    return "".join(
-        f"- name: crash {i}\n  index: DAX.I\n  cfd: GER40.I\n  enable: true\n"
-        "  conditions:\n"
-        "  - indicator: {name: zone, ut: h1, value: 21000, zone_value: 23000}\n"
-        "    close: {direction: below, ut: h1}\n"
-        for i in range(count)
-    )
-
-
 @pytest.fixture
 def env(tmp_path: Path, order_store, slack_stub, fake_saxo) -> dict[str, str]:
-    values = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    values.update({
-        "KORDER_ENV_FILE": "", "KORDER_VAR_DIR": str(tmp_path / "var"),
-        "KORDER_MARKET_DATA": "csv", "KORDER_CSV_DIR": str(write_sample_csv(tmp_path / "bars")),
-        "KORDER_BROKER": "saxo", "KORDER_SAXO_ENVIRONMENT": "sim",
-        "KORDER_SAXO_ACCESS_TOKEN": STATIC_TOKEN, "KORDER_SAXO_ACCOUNT_KEY": ACCOUNT_KEY,
-        "KORDER_SAXO_BASE_URL": fake_saxo.base_url, "KORDER_SAXO_AUTH_URL": fake_saxo.auth_url,
-        "KORDER_DYNAMODB_ENDPOINT": order_store.endpoint,
-        "KORDER_DYNAMODB_TABLE": order_store.table_name,
-        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
-        "SLACK_BOT_TOKEN": SLACK_TOKEN, "KORDER_SLACK_BASE_URL": slack_stub.base_url,
-    })
-    (tmp_path / "var").mkdir()
-    (tmp_path / "workflows.yml").write_text(yaml_workflows(WORKFLOWS))
-    manage(values, "migrate", "--no-input", "-v0")
-    manage(values, "import_workflows", str(tmp_path / "workflows.yml"))
-    return values
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return project_env(
+        tmp_path, order_store=order_store, workflows_yaml=zone_workflows_yaml("crash", WORKFLOWS),
+        KORDER_MARKET_DATA="csv", KORDER_CSV_DIR=str(write_sample_csv(tmp_path / "bars")),
+        KORDER_BROKER="saxo", KORDER_SAXO_ENVIRONMENT="sim",
+        KORDER_SAXO_ACCESS_TOKEN=STATIC_TOKEN, KORDER_SAXO_ACCOUNT_KEY=ACCOUNT_KEY,
+        KORDER_SAXO_BASE_URL=fake_saxo.base_url, KORDER_SAXO_AUTH_URL=fake_saxo.auth_url,
+        SLACK_BOT_TOKEN=SLACK_TOKEN, KORDER_SLACK_BASE_URL=slack_stub.base_url,
+    )
 
 
 def claims(db_path: Path) -> list[tuple[str, str, str, str]]:

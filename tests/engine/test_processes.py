@@ -3,7 +3,6 @@ order store (dynalite) place, notify and record every triggered order exactly on
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from orders import services as order_services
+from tests.processes import project_env, zone_workflows_yaml
 from tests.shared import REPO
 
 from .conftest import NOW, write_sample_csv
@@ -23,41 +23,14 @@ WORKFLOWS = 6
 AT = NOW.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def yaml_workflows(count: int) -> str:
-    items = []
-    for i in range(count):
-        items.append(
-            f"- name: race {i}\n  index: DAX.I\n  cfd: GER40.I\n  enable: true\n"
-            "  conditions:\n"
-            "  - indicator: {name: zone, ut: h1, value: 21000, zone_value: 23000}\n"
-            "    close: {direction: below, ut: h1}\n"
-        )
-    return "".join(items)
-
-
 @pytest.fixture
 def env(tmp_path: Path, order_store, slack_server) -> dict[str, str]:
-    values = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    values.update({
-        "KORDER_ENV_FILE": "", "KORDER_VAR_DIR": str(tmp_path / "var"),
-        "KORDER_MARKET_DATA": "csv", "KORDER_CSV_DIR": str(write_sample_csv(tmp_path / "bars")),
-        "KORDER_BROKER": "notify", "KORDER_DYNAMODB_ENDPOINT": order_store.endpoint,
-        "KORDER_DYNAMODB_TABLE": order_store.table_name, "AWS_ACCESS_KEY_ID": "local",
-        "AWS_SECRET_ACCESS_KEY": "local", "SLACK_BOT_TOKEN": "xoxb-test-token",
-        "KORDER_SLACK_BASE_URL": slack_server.base_url,
-    })
-    (tmp_path / "var").mkdir()
-    (tmp_path / "workflows.yml").write_text(yaml_workflows(WORKFLOWS))
-    manage(values, "migrate", "--no-input", "-v0")
-    manage(values, "import_workflows", str(tmp_path / "workflows.yml"))
-    return values
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return project_env(
+        tmp_path, order_store=order_store, workflows_yaml=zone_workflows_yaml("race", WORKFLOWS),
+        KORDER_MARKET_DATA="csv", KORDER_CSV_DIR=str(write_sample_csv(tmp_path / "bars")),
+        KORDER_BROKER="notify", SLACK_BOT_TOKEN="xoxb-test-token",
+        KORDER_SLACK_BASE_URL=slack_server.base_url,
+    )
 
 
 def test_two_concurrent_runners_on_the_same_candle_handle_each_order_once(
