@@ -60,7 +60,9 @@ class LastOrderOut(Schema):
     dry_run: bool
 
 
-class WorkflowSummaryOut(Schema):
+class WorkflowBaseOut(Schema):
+    """Fields shared by the list and detail answers."""
+
     id: UUID
     name: str
     index: str
@@ -69,6 +71,9 @@ class WorkflowSummaryOut(Schema):
     dry_run: bool
     is_us: bool
     end_date: date | None
+
+
+class WorkflowSummaryOut(WorkflowBaseOut):
     primary_indicator: str | None
     primary_unit_time: str | None
     archived: bool
@@ -136,15 +141,7 @@ class TriggerOut(Schema):
     offset: float
 
 
-class WorkflowOut(Schema):
-    id: UUID
-    name: str
-    index: str
-    cfd: str
-    enabled: bool
-    dry_run: bool
-    is_us: bool
-    end_date: date | None
+class WorkflowOut(WorkflowBaseOut):
     conditions: list[ConditionOut] = Field(description="Only the first one is evaluated")
     trigger: TriggerOut
     tradingview_url: str
