@@ -51,7 +51,13 @@ class IndicatorValue:
             return f"combo {c.direction.value} {c.strength.value} at {c.price}"
         if self.zone is not None:
             return f"zone [{self.zone[0]}, {self.zone[1]}]"
-        return f"{self.name.value} {self.level if self.level is not None else 'none'}"
+        return f"{self.name.value} {shown(self.level) if self.level is not None else 'none'}"
+
+
+def shown(number: Decimal) -> str:
+    """A price for the decision log: at most 4 decimals (an SMA divides exactly and would
+    print 28 digits); the comparison itself always uses the exact value."""
+    return format(number.quantize(Decimal("0.0001")).normalize(), "f")
 
 
 @dataclass(frozen=True)
@@ -159,7 +165,7 @@ def evaluate(condition: ConditionSpec, value: IndicatorValue, close: Candle) -> 
     if value.level is None and value.zone is None:
         return Evaluation(value, close, False, f"{value.describe()}: no value to compare")
     low, high = _interval(value, direction, condition.close.spread)
-    span = f"[{low}, {high}]"
+    span = f"[{shown(low)}, {shown(high)}]"
     if condition.element is not None:
         price = _element_price(close, condition.element)
         holds = _within(price, low, high)
@@ -191,5 +197,5 @@ def _evaluate_touch(
         return Evaluation(value, close, True, f"{value.describe()}; crossed, close {close.close}")
     verdict = "in" if holds else "not in"
     return Evaluation(
-        value, close, holds, f"{value.describe()}; {prices} {verdict} [{low}, {high}]"
+        value, close, holds, f"{value.describe()}; {prices} {verdict} [{shown(low)}, {shown(high)}]"
     )

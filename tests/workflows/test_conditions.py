@@ -258,3 +258,11 @@ def test_a_falling_inclined_line_is_below_its_start_on_the_second_point_day() ->
 def test_inclined_without_points_is_an_error() -> None:
     with pytest.raises(IndicatorError):
         indicator_value(spec(IndicatorName.INCLINED), [], today=date(2024, 1, 1), market=Market.EU)
+
+
+def test_the_decision_log_text_shows_at_most_four_decimals_but_compares_exactly():
+    from workflows.conditions import shown
+
+    level = D(53146) / D(7)  # an SMA: 7592.285714285714285714285714
+    assert IndicatorValue(IndicatorName.MA7, level=level).describe() == "ma7 7592.2857"
+    assert shown(D("22150.50")) == "22150.5"
