@@ -104,7 +104,7 @@ def _name_taken(request: HttpRequest, exc: WorkflowNameTaken) -> HttpResponse:
 @api.exception_handler(OrderStoreUnavailable)
 def _store_down(request: HttpRequest, exc: OrderStoreUnavailable) -> HttpResponse:
     log.warning("order store unavailable on %s: %s", request.path, exc)
-    return _detail(request, 503, f"Order history store unavailable, try again later ({exc})")
+    return _detail(request, 503, f"Order history store unavailable, try again later ({exc.public})")
 
 
 @api.exception_handler(Exception)

@@ -32,7 +32,8 @@ def _run(check: Callable[[], None], expected: tuple[type[Exception], ...]) -> st
     try:
         check()
     except expected as exc:
-        return f"down: {exc}"
+        log.warning("health check: %s", exc)
+        return f"down: {getattr(exc, 'public', None) or type(exc).__name__}"
     except Exception as exc:  # a health probe must answer, whatever broke
         log.exception("health check failed unexpectedly")
         return f"down: {type(exc).__name__}"

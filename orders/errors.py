@@ -3,7 +3,14 @@ OrderStoreUnavailable -> 503."""
 
 
 class OrderStoreUnavailable(Exception):
-    """The order store could not be reached or failed; the message says what and where."""
+    """The order store could not be reached or failed.
+
+    `str(exc)` says what and where (table, endpoint) for logs and commands; `public` says what
+    without naming internals, for pages, API answers and the unauthenticated /healthz."""
+
+    def __init__(self, message: str, *, public: str = "the order store did not answer") -> None:
+        super().__init__(message)
+        self.public = public
 
 
 class OrderNotFound(Exception):

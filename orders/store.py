@@ -98,7 +98,8 @@ def _guard(operation: str) -> Iterator[None]:
         cause = getattr(exc, "cause", None) or exc
         raise OrderStoreUnavailable(
             f"order store {operation} failed (table {where.table_name!r} at "
-            f"{where.endpoint or 'AWS ' + where.region}): {cause}"
+            f"{where.endpoint or 'AWS ' + where.region}): {cause}",
+            public=f"the order store did not answer ({operation})",
         ) from exc
 
 
@@ -112,7 +113,8 @@ def describe_table() -> dict:
         except TableDoesNotExist as exc:
             raise OrderStoreUnavailable(
                 f"order table {current_binding().table_name!r} does not exist "
-                "(run `manage.py create_order_table`)"
+                "(run `manage.py create_order_table`)",
+                public="the order table does not exist",
             ) from exc
 
 

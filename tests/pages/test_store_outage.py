@@ -40,3 +40,9 @@ def test_orders_page_shows_the_banner_not_the_empty_state(trader_client, down):
         page = response.content.decode()
         assert response.status_code == 200 and BANNER in page, url
         assert "No recent workflow orders" not in page and "No orders placed yet" not in page
+
+
+def test_the_banner_names_no_endpoint_or_table(trader_client, down, order_store):
+    page = trader_client.get(f"/workflows/{down.id}/").content.decode()
+    assert "the order store did not answer" in page
+    assert "127.0.0.1" not in page and order_store.table_name not in page

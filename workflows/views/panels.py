@@ -6,6 +6,7 @@ the panel carries `error` and the template shows the banner instead of the histo
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,9 +32,17 @@ from workflows.selectors import (
     list_workflows,
 )
 
+log = logging.getLogger(__name__)
+
 ORDERS_PAGE_MAX = ORDERS_EXPORT_LIMIT  # like the original page; the CSV export matches it
 DETAIL_ORDERS = 20
 HISTORY_MAX = 500
+
+
+def store_error(exc: OrderStoreUnavailable) -> str:
+    """The banner text (no endpoints or table names); the details go to the log."""
+    log.warning("order store unavailable: %s", exc)
+    return f"{exc.public}. Orders being placed are kept and recorded once it is back."
 
 
 @dataclass
@@ -53,7 +62,7 @@ def workflow_list_panel(*, filters: WorkflowFilters, page: int, now: datetime) -
     except OrderStoreUnavailable as exc:
         result = list_workflows(filters=filters, page=page, per_page=PER_PAGE, now=now,
                                 with_last_orders=False)
-        return WorkflowListPanel(result, error=str(exc))
+        return WorkflowListPanel(result, error=store_error(exc))
 
 
 @dataclass
@@ -72,7 +81,7 @@ def latest_orders_panel(*, filters: OrderFilters, now: datetime) -> OrdersPanel:
     try:
         rows = latest_workflow_orders(filters=filters, now=now)
     except OrderStoreUnavailable as exc:
-        return OrdersPanel(error=str(exc))
+        return OrdersPanel(error=store_error(exc))
     return OrdersPanel(orders=rows[:ORDERS_PAGE_MAX], matched=len(rows))
 
 
@@ -94,7 +103,7 @@ def history_panel(*, workflow: Workflow, now: datetime, limit: int = DETAIL_ORDE
             workflow_id=str(workflow.id), now=now, limit=limit
         )
     except OrderStoreUnavailable as exc:
-        return HistoryPanel(error=str(exc))
+        return HistoryPanel(error=store_error(exc))
     return HistoryPanel(orders=history.orders, total=history.total_count)
 
 
