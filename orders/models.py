@@ -15,7 +15,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from orders.attributes import DecimalAttribute, EpochDateTimeAttribute
@@ -36,6 +36,22 @@ class IdIndex(GlobalSecondaryIndex["WorkflowOrder"]):
     id = UnicodeAttribute(hash_key=True)
 
 
+class CountIndex(GlobalSecondaryIndex["WorkflowOrder"]):
+    """`count-index`: the table's own keys, projected KEYS_ONLY, for `total_count`.
+
+    A Select=COUNT query on the same key condition then reads small index entries instead of
+    whole rows (less read capacity on AWS, less work for dynalite). Like every GSI it is
+    eventually consistent on AWS: a new record is counted within about a second.
+    """
+
+    class Meta:
+        index_name = "count-index"
+        projection = KeysOnlyProjection()
+
+    workflow_id = UnicodeAttribute(hash_key=True)
+    placed_at = EpochDateTimeAttribute(range_key=True)
+
+
 class WorkflowOrder(Model):
     """One row of `workflow_orders`; keys (workflow_id, placed_at)."""
 
@@ -53,6 +69,7 @@ class WorkflowOrder(Model):
     placed_at = EpochDateTimeAttribute(range_key=True)
     id = UnicodeAttribute()
     id_index = IdIndex()
+    count_index = CountIndex()
     workflow_name = UnicodeAttribute()
     order_code = UnicodeAttribute()
     order_price = DecimalAttribute()

@@ -25,7 +25,6 @@ from orders.records import OrderRecord, record_from_dict, record_to_dict, ttl_fo
 log = logging.getLogger(__name__)
 
 LATEST_QUERY_WORKERS = 16
-_HISTORY_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="history-count")
 
 RecordOutcome = Literal["stored", "duplicate", "outboxed"]
 
@@ -145,11 +144,17 @@ class WorkflowHistory:
 
 
 def workflow_history(*, workflow_id: str, now: datetime, limit: int = 20) -> WorkflowHistory:
-    """The newest `limit` orders of one workflow and the window's total: the page Query and the
-    Select=COUNT Query run concurrently (about 40% less latency than one after the other)."""
-    counting = _HISTORY_POOL.submit(count_workflow_orders, workflow_id=workflow_id, now=now)
+    """The newest `limit` orders of one workflow and the window's total.
+
+    A page shorter than `limit` is the whole window, so the COUNT query is only asked for a
+    full page. (Running the two queries concurrently stopped paying once the COUNT moved to
+    `count-index`: dynalite answers one request at a time, and the thread hand-off cost more
+    than the overlap saved: 9.4 ms against 8.7 ms per API call, one client.)
+    """
     orders = list_workflow_orders(workflow_id=workflow_id, now=now, limit=limit)
-    total = counting.result()
+    if len(orders) < limit:
+        return WorkflowHistory(orders=orders, total_count=len(orders))
+    total = count_workflow_orders(workflow_id=workflow_id, now=now)
     return WorkflowHistory(orders=orders, total_count=max(total, len(orders)))
 
 
@@ -201,3 +206,8 @@ def create_order_table() -> bool:
     """Create the order table if missing (idempotent). TTL errors are ignored locally only."""
     binding = store.current_binding()
     return store.create_table(ignore_ttl_errors=store.is_local_endpoint(binding.endpoint))
+
+
+def ensure_count_index() -> store.IndexState:
+    """Give a table created before `count-index` existed its index where the server can."""
+    return store.ensure_count_index()

@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import urlparse
@@ -19,7 +19,14 @@ from urllib.parse import urlparse
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from pynamodb.connection.base import Connection
-from pynamodb.exceptions import PutError, PynamoDBException, TableDoesNotExist, TableError
+from pynamodb.constants import NULL
+from pynamodb.exceptions import (
+    PutError,
+    PynamoDBException,
+    QueryError,
+    TableDoesNotExist,
+    TableError,
+)
 
 from orders.errors import OrderCollision, OrderStoreUnavailable
 from orders.models import WorkflowOrder
@@ -32,6 +39,9 @@ _DUMMY_CREDENTIAL = "korder-local"  # local servers only check that requests are
 _TABLE_POLL_SECONDS = 0.05
 _TABLE_WAIT_SECONDS = 60.0
 _CONNECTIONS: dict[tuple[str | None, str], Connection] = {}
+_INDEX_RETRY_SECONDS = 300.0
+_COUNT_INDEX_MISSING: dict[tuple[str | None, str], float] = {}  # binding -> when found missing
+IndexState = Literal["present", "creating", "unsupported"]
 
 
 @dataclass(frozen=True)
@@ -119,7 +129,8 @@ def describe_table() -> dict:
 
 
 def create_table(*, ignore_ttl_errors: bool) -> bool:
-    """Create the table (PAY_PER_REQUEST, id-index) if missing, wait until ACTIVE, enable TTL.
+    """Create the table (PAY_PER_REQUEST, id-index, count-index) if missing, wait until ACTIVE,
+    enable TTL.
 
     Returns True when it created the table; an existing table is left as it is.
     `ignore_ttl_errors` is for servers without UpdateTimeToLive (dynalite).
@@ -155,6 +166,43 @@ def _ttl_enabled() -> bool:
         return False  # e.g. dynalite: no TTL API at all
     status = reply.get("TimeToLiveDescription", {}).get("TimeToLiveStatus")
     return status in {"ENABLED", "ENABLING"}
+
+
+def ensure_count_index() -> IndexState:
+    """Add `count-index` to a table created before it existed (UpdateTable; AWS backfills it
+    in the background). dynalite cannot add an index to an existing table: "unsupported", and
+    `count_orders` keeps counting on the table itself."""
+    with _guard("UpdateTable"):
+        state = _count_index_state()
+        if state is not None:
+            return state
+        _add_count_index()
+        return _count_index_state() or "unsupported"
+
+
+def _add_count_index() -> None:
+    schema = WorkflowOrder.count_index._get_schema()
+    connection = WorkflowOrder._get_connection()
+    try:
+        connection.connection.client.update_table(
+            TableName=connection.table_name,
+            AttributeDefinitions=schema["attribute_definitions"],
+            GlobalSecondaryIndexUpdates=[{"Create": {
+                "IndexName": schema["index_name"],
+                "KeySchema": schema["key_schema"],
+                "Projection": schema["projection"],
+            }}],
+        )
+    except ClientError as exc:
+        log.warning("UpdateTable refused adding count-index: %s", exc)
+
+
+def _count_index_state() -> IndexState | None:
+    indexes = WorkflowOrder.describe_table().get("GlobalSecondaryIndexes", [])
+    for index in indexes:
+        if index["IndexName"] == WorkflowOrder.count_index.Meta.index_name:
+            return "present" if index.get("IndexStatus", "ACTIVE") == "ACTIVE" else "creating"
+    return None
 
 
 def delete_table() -> None:
@@ -206,22 +254,47 @@ def delete_older_than(*, cutoff: datetime) -> int:
 # --- reads ------------------------------------------------------------------------------
 
 def query_history(*, workflow_id: str, since: datetime, limit: int) -> list[OrderRecord]:
-    """Newest first, placed_at >= since, at most `limit` rows (one page of `limit`)."""
+    """Newest first, placed_at >= since, at most `limit` rows (one request of `limit`)."""
     with _guard("Query"):
-        rows = WorkflowOrder.query(
+        reply = WorkflowOrder._get_connection().query(
             workflow_id,
             WorkflowOrder.placed_at >= since,
             scan_index_forward=False,
             limit=limit,
-            page_size=limit,
         )
-        return [_to_record(row) for row in rows]
+    return [_to_record(item) for item in reply.get("Items", [])]
 
 
 def count_orders(*, workflow_id: str, since: datetime) -> int:
-    """Select=COUNT query over the window."""
+    """Select=COUNT query over the window, on `count-index` (small entries), or on the table
+    while that index is missing or still being built (rechecked every 5 minutes)."""
     with _guard("Query(COUNT)"):
-        return WorkflowOrder.count(workflow_id, WorkflowOrder.placed_at >= since)
+        condition = WorkflowOrder.placed_at >= since
+        where = _binding_key()
+        missing_since = _COUNT_INDEX_MISSING.get(where)
+        if missing_since is None or time.monotonic() - missing_since > _INDEX_RETRY_SECONDS:
+            try:
+                return WorkflowOrder.count_index.count(workflow_id, condition)
+            except QueryError as exc:
+                if not _index_unreadable(exc):
+                    raise
+                log.warning("count-index unreadable on %s; counting on the table: %s",
+                            where, exc.cause_response_message)
+                _COUNT_INDEX_MISSING[where] = time.monotonic()
+        return WorkflowOrder.count(workflow_id, condition)
+
+
+def _binding_key() -> tuple[str | None, str]:
+    where = current_binding()
+    return where.endpoint, where.table_name
+
+
+def _index_unreadable(exc: QueryError) -> bool:
+    """The index does not exist (yet), or AWS is still backfilling it (moto says
+    ResourceNotFound where AWS and dynalite say Validation)."""
+    message = (exc.cause_response_message or "").lower()
+    codes = {"ValidationException", "ResourceNotFoundException"}
+    return exc.cause_response_code in codes and "index" in message
 
 
 def query_latest(*, workflow_id: str, since: datetime) -> OrderRecord | None:
@@ -232,9 +305,11 @@ def query_latest(*, workflow_id: str, since: datetime) -> OrderRecord | None:
 def get_by_id(*, order_id: str) -> OrderRecord | None:
     """Query on `id-index`; the caller applies the retention window."""
     with _guard("Query(id-index)"):
-        for row in WorkflowOrder.id_index.query(order_id, limit=1):
-            return _to_record(row)
-    return None
+        reply = WorkflowOrder._get_connection().query(
+            order_id, index_name=WorkflowOrder.id_index.Meta.index_name, limit=1
+        )
+    items = reply.get("Items", [])
+    return _to_record(items[0]) if items else None
 
 
 def warm_up() -> None:
@@ -266,22 +341,23 @@ def _to_item(record: OrderRecord, ttl: int) -> WorkflowOrder:
     )
 
 
-def _to_record(row: WorkflowOrder) -> OrderRecord:
-    return OrderRecord(
-        id=row.id,
-        workflow_id=row.workflow_id,
-        workflow_name=row.workflow_name,
-        placed_at=row.placed_at,
-        order_code=row.order_code,
-        order_price=row.order_price,
-        order_quantity=row.order_quantity,
-        order_direction=row.order_direction,
-        order_type=row.order_type,
-        asset_type=row.asset_type,
-        trigger_close=row.trigger_close,
-        trigger_candle_time=row.trigger_candle_time,
-        dry_run=bool(row.dry_run),
-        broker=row.broker or "notify",
-        broker_order_id=row.broker_order_id,
-        execution_context=row.execution_context or "",
-    )
+def _to_record(item: dict[str, dict[str, Any]]) -> OrderRecord:
+    """A raw DynamoDB item -> OrderRecord, through the model's attribute classes (building a
+    model instance first costs about as much again as the query's HTTP round trip)."""
+    values: dict[str, Any] = {}
+    for name, typed in item.items():
+        attribute = _RECORD_ATTRIBUTES.get(name)
+        if attribute is not None:
+            ((kind, raw),) = typed.items()
+            values[name] = None if kind == NULL else attribute.deserialize(raw)
+    values["dry_run"] = bool(values.get("dry_run"))
+    values["broker"] = values.get("broker") or "notify"
+    values["execution_context"] = values.get("execution_context") or ""
+    return OrderRecord(**values)
+
+
+_RECORD_ATTRIBUTES = {
+    name: attribute
+    for name, attribute in WorkflowOrder.get_attributes().items()
+    if name in {field.name for field in fields(OrderRecord)}
+}

@@ -178,3 +178,58 @@ def test_every_read_raises_unavailable_quickly_when_the_store_is_down(order_stor
 
     assert time.monotonic() - started < 5 * 3
     assert store.current_binding().endpoint != order_store.endpoint
+
+
+def test_the_window_count_reads_the_keys_only_count_index(order_store) -> None:
+    for minute in range(5):
+        record_at("wf-1", NOW - timedelta(minutes=minute))
+    order_store.reset_requests()
+
+    assert services.count_workflow_orders(workflow_id="wf-1", now=NOW) == 5
+    assert (order_store.request_count(), order_store.index_request_count("count-index")) == (1, 1)
+
+
+def _create_table_without_count_index(name: str) -> None:
+    """A table as `create_order_table` made it before count-index existed."""
+    client = store.WorkflowOrder._get_connection().connection.client
+    client.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": "workflow_id", "AttributeType": "S"},
+            {"AttributeName": "placed_at", "AttributeType": "N"},
+            {"AttributeName": "id", "AttributeType": "S"},
+        ],
+        KeySchema=[
+            {"AttributeName": "workflow_id", "KeyType": "HASH"},
+            {"AttributeName": "placed_at", "KeyType": "RANGE"},
+        ],
+        GlobalSecondaryIndexes=[{
+            "IndexName": "id-index",
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "ALL"},
+        }],
+    )
+
+
+# dynalite ignores a GSI "Create" on an existing table; moto (like AWS) adds the index.
+INDEX_ADDED = {"dynalite": "unsupported", "moto": "present"}
+
+
+def test_a_table_from_before_count_index_still_counts_and_gets_the_index_where_possible(
+    order_store, settings, request
+) -> None:
+    backend = request.node.callspec.params["order_store_endpoint"]
+    settings.KORDER_DYNAMODB_TABLE = f"{order_store.table_name}_old"
+    _create_table_without_count_index(settings.KORDER_DYNAMODB_TABLE)
+    try:
+        older = record_at("wf-1", NOW - timedelta(minutes=2))
+        record_at("wf-1", NOW - timedelta(minutes=1))
+
+        assert services.count_workflow_orders(workflow_id="wf-1", now=NOW) == 2
+        assert services.ensure_count_index() == INDEX_ADDED[backend]
+        assert services.ensure_count_index() == INDEX_ADDED[backend]  # idempotent
+        assert services.count_workflow_orders(workflow_id="wf-1", now=NOW) == 2
+        assert services.get_order(order_id=older.id, now=NOW) == older
+    finally:
+        store.delete_table()
