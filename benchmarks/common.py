@@ -41,8 +41,8 @@ def percentile(values: list[float], pct: float) -> float:
 def dynalite(data_dir: Path | None = None) -> Iterator[str]:
     """A dynalite on a free loopback port for this benchmark only; yields its URL.
 
-    With `data_dir` it keeps its LevelDB there, as `manage.py dynamodb_local` runs it (about
-    twice as fast per query as the in-memory store the tests use); else in memory."""
+    With `data_dir` it keeps its LevelDB there, as `manage.py dynamodb_local` runs it; else in
+    memory, as the tests run it."""
     with local_server.running(data_dir=data_dir) as url:
         yield url
 
