@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 
 from orders import local_server, services, store
 from orders.errors import OrderStoreUnavailable
-from tests.fixtures.order_store import make_order_record
+from tests.fixtures.order_store import create_table_without_count_index, make_order_record
 
 MANAGE = Path(django_settings.BASE_DIR) / "manage.py"
 
@@ -26,9 +26,26 @@ def test_create_order_table_command_is_idempotent(order_store, settings) -> None
     settings.KORDER_DYNAMODB_TABLE = f"{order_store.table_name}_cmd"
     try:
         assert "Created table" in _call("create_order_table")
-        assert "exists" in _call("create_order_table")
+        output = _call("create_order_table")
+        assert "exists" in output
+        assert "count-index" not in output  # nothing to add: no note
     finally:
         store.delete_table()
+
+
+def test_create_order_table_says_when_an_older_local_table_cannot_get_count_index(
+    order_store, settings
+) -> None:
+    settings.KORDER_DYNAMODB_TABLE = f"{order_store.table_name}_old"
+    create_table_without_count_index(settings.KORDER_DYNAMODB_TABLE)
+    try:
+        output = _call("create_order_table")
+    finally:
+        store.delete_table()
+
+    assert "exists" in output
+    assert "cannot add count-index" in output
+    assert "remove var/dynamodb" in output
 
 
 def test_create_order_table_command_fails_clearly_when_the_store_is_down(order_store) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from orders import services, store
 from orders.errors import OrderCollision, OrderNotFound, OrderStoreUnavailable
-from tests.fixtures.order_store import make_order_record
+from tests.fixtures.order_store import create_table_without_count_index, make_order_record
 
 NOW = datetime(2026, 2, 22, 15, 0, 0, tzinfo=UTC)
 WINDOW = timedelta(days=7)
@@ -189,29 +189,6 @@ def test_the_window_count_reads_the_keys_only_count_index(order_store) -> None:
     assert (order_store.request_count(), order_store.index_request_count("count-index")) == (1, 1)
 
 
-def _create_table_without_count_index(name: str) -> None:
-    """A table as `create_order_table` made it before count-index existed."""
-    client = store.WorkflowOrder._get_connection().connection.client
-    client.create_table(
-        TableName=name,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[
-            {"AttributeName": "workflow_id", "AttributeType": "S"},
-            {"AttributeName": "placed_at", "AttributeType": "N"},
-            {"AttributeName": "id", "AttributeType": "S"},
-        ],
-        KeySchema=[
-            {"AttributeName": "workflow_id", "KeyType": "HASH"},
-            {"AttributeName": "placed_at", "KeyType": "RANGE"},
-        ],
-        GlobalSecondaryIndexes=[{
-            "IndexName": "id-index",
-            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
-            "Projection": {"ProjectionType": "ALL"},
-        }],
-    )
-
-
 # dynalite ignores a GSI "Create" on an existing table; moto (like AWS) adds the index.
 INDEX_ADDED = {"dynalite": "unsupported", "moto": "present"}
 
@@ -221,7 +198,7 @@ def test_a_table_from_before_count_index_still_counts_and_gets_the_index_where_p
 ) -> None:
     backend = request.node.callspec.params["order_store_endpoint"]
     settings.KORDER_DYNAMODB_TABLE = f"{order_store.table_name}_old"
-    _create_table_without_count_index(settings.KORDER_DYNAMODB_TABLE)
+    create_table_without_count_index(settings.KORDER_DYNAMODB_TABLE)
     try:
         older = record_at("wf-1", NOW - timedelta(minutes=2))
         record_at("wf-1", NOW - timedelta(minutes=1))
