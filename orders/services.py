@@ -205,6 +205,7 @@ def create_order_table() -> bool:
     return store.create_table(ignore_ttl_errors=store.is_local_endpoint(binding.endpoint))
 
 
-def ensure_count_index() -> store.IndexState:
-    """Give a table created before `count-index` existed its index where the server can."""
+def ensure_count_index() -> tuple[store.IndexState, str]:
+    """Give a table created before `count-index` existed its index where the server can;
+    (state, the server's reason when it refused)."""
     return store.ensure_count_index()

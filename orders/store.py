@@ -41,7 +41,7 @@ _TABLE_WAIT_SECONDS = 60.0
 _CONNECTIONS: dict[tuple[str | None, str], Connection] = {}
 _INDEX_RETRY_SECONDS = 300.0
 _COUNT_INDEX_MISSING: dict[tuple[str | None, str], float] = {}  # binding -> when found missing
-IndexState = Literal["present", "creating", "unsupported"]
+IndexState = Literal["present", "creating", "unsupported", "refused"]
 
 
 @dataclass(frozen=True)
@@ -168,19 +168,24 @@ def _ttl_enabled() -> bool:
     return status in {"ENABLED", "ENABLING"}
 
 
-def ensure_count_index() -> IndexState:
+def ensure_count_index() -> tuple[IndexState, str]:
     """Add `count-index` to a table created before it existed (UpdateTable; AWS backfills it
-    in the background). dynalite cannot add an index to an existing table: "unsupported", and
-    `count_orders` keeps counting on the table itself."""
+    in the background). Returns the index state and, when "refused" (e.g. no permission), the
+    server's reason. dynalite cannot add an index to an existing table ("unsupported": a
+    local server's refusal means that). Until
+    the index is there, `count_orders` counts on the table itself."""
     with _guard("UpdateTable"):
         state = _count_index_state()
         if state is not None:
-            return state
-        _add_count_index()
-        return _count_index_state() or "unsupported"
+            return state, ""
+        refusal = _add_count_index()
+        if refusal and not is_local_endpoint(current_binding().endpoint):
+            return "refused", refusal
+        return _count_index_state() or "unsupported", ""  # dynalite refuses, or ignores it
 
 
-def _add_count_index() -> None:
+def _add_count_index() -> str:
+    """UpdateTable creating the index; the error message when it is refused, else ""."""
     schema = WorkflowOrder.count_index._get_schema()
     connection = WorkflowOrder._get_connection()
     try:
@@ -194,7 +199,8 @@ def _add_count_index() -> None:
             }}],
         )
     except ClientError as exc:
-        log.warning("UpdateTable refused adding count-index: %s", exc)
+        return str(exc)
+    return ""
 
 
 def _count_index_state() -> IndexState | None:

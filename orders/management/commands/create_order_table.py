@@ -11,8 +11,12 @@ INDEX_NOTES = {
     "creating": "Adding count-index (AWS builds it in the background); total_count is counted "
     "on the table itself until it is ACTIVE.",
     "unsupported": "This server cannot add count-index to an existing table (dynalite cannot); "
-    "total_count is counted on the table itself, which is slower. For a local table: stop the "
-    "server, remove var/dynamodb and run `make run` again (the sample orders are re-created).",
+    "total_count is counted on the table itself, which is slower. To rebuild a local table: "
+    "stop the server, remove var/dynamodb (this drops the local order history) and run "
+    "`make run` again.",
+    "refused": "Adding count-index was refused ({reason}); total_count is counted on the "
+    "table itself until it is added. On AWS the deploy role needs dynamodb:UpdateTable "
+    "(docs/operations.md, IAM).",
 }
 
 
@@ -27,10 +31,10 @@ class Command(BaseCommand):
         where = f"{binding.table_name!r} at {binding.endpoint or 'AWS ' + binding.region}"
         try:
             created = services.create_order_table()
-            index = "present" if created else services.ensure_count_index()
+            index, reason = ("present", "") if created else services.ensure_count_index()
         except OrderStoreUnavailable as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Created table {where}." if created else f"Table {where} exists.")
         if index != "present":
-            self.stdout.write(INDEX_NOTES[index])
+            self.stdout.write(INDEX_NOTES[index].format(reason=reason))
 
