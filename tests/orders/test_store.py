@@ -10,7 +10,7 @@ import pytest
 
 from orders import services, store
 from orders.errors import OrderCollision, OrderNotFound, OrderStoreUnavailable
-from tests.fixtures.order_store import create_table_without_count_index, make_order_record
+from tests.fixtures.order_store import make_order_record
 
 NOW = datetime(2026, 2, 22, 15, 0, 0, tzinfo=UTC)
 WINDOW = timedelta(days=7)
@@ -194,19 +194,14 @@ INDEX_ADDED = {"dynalite": "unsupported", "moto": "present"}
 
 
 def test_a_table_from_before_count_index_still_counts_and_gets_the_index_where_possible(
-    order_store, settings, request
+    old_order_table, request
 ) -> None:
     backend = request.node.callspec.params["order_store_endpoint"]
-    settings.KORDER_DYNAMODB_TABLE = f"{order_store.table_name}_old"
-    create_table_without_count_index(settings.KORDER_DYNAMODB_TABLE)
-    try:
-        older = record_at("wf-1", NOW - timedelta(minutes=2))
-        record_at("wf-1", NOW - timedelta(minutes=1))
+    older = record_at("wf-1", NOW - timedelta(minutes=2))
+    record_at("wf-1", NOW - timedelta(minutes=1))
 
-        assert services.count_workflow_orders(workflow_id="wf-1", now=NOW) == 2
-        assert services.ensure_count_index() == (INDEX_ADDED[backend], "")
-        assert services.ensure_count_index() == (INDEX_ADDED[backend], "")  # idempotent
-        assert services.count_workflow_orders(workflow_id="wf-1", now=NOW) == 2
-        assert services.get_order(order_id=older.id, now=NOW) == older
-    finally:
-        store.delete_table()
+    assert services.count_workflow_orders(workflow_id="wf-1", now=NOW) == 2
+    assert services.ensure_count_index() == (INDEX_ADDED[backend], "")
+    assert services.ensure_count_index() == (INDEX_ADDED[backend], "")  # idempotent
+    assert services.count_workflow_orders(workflow_id="wf-1", now=NOW) == 2
+    assert services.get_order(order_id=older.id, now=NOW) == older
