@@ -22,8 +22,9 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from workflows.conditions import evaluate, indicator_value  # noqa: E402
-from workflows.engine.types import (  # noqa: E402
+from workflows.core.conditions import evaluate, indicator_value  # noqa: E402
+from workflows.core.indicators import closes, combo, macd_zero_lag_f  # noqa: E402
+from workflows.core.types import (  # noqa: E402
     CANDLE_COUNTS,
     Candle,
     CloseSpec,
@@ -35,7 +36,6 @@ from workflows.engine.types import (  # noqa: E402
     Point,
     UnitTime,
 )
-from workflows.indicators import closes, combo, macd_zero_lag_f  # noqa: E402
 
 SHARED = Path(os.environ.get("KORDER_SHARED_DIR") or REPO.parent / "shared")
 FIXTURE_BY_UT = {

@@ -19,7 +19,7 @@ from orders.schemas import (
     OrderHistoryOut,
     orders_csv,
 )
-from workflows.engine.types import IndicatorName
+from workflows.core.types import IndicatorName
 from workflows.models import Workflow
 from workflows.schemas import (
     AssetOut,

@@ -21,16 +21,16 @@ from django.core.exceptions import ImproperlyConfigured
 from orders import services as order_services
 from orders.errors import OrderStoreUnavailable
 from orders.records import OrderRecord
-from workflows.conditions import inclined_value
-from workflows.engine.market_data import fetch_candles
-from workflows.engine.types import (
+from workflows.core.conditions import inclined_value
+from workflows.core.indicators import WORKFLOW_BB_K, IndicatorError, bollinger_f, sma_f
+from workflows.core.types import (
     Candle,
     IndicatorName,
     MarketData,
     MarketDataError,
     WorkflowSpec,
 )
-from workflows.indicators import WORKFLOW_BB_K, IndicatorError, bollinger_f, sma_f
+from workflows.engine.market_data import fetch_candles
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from datetime import date
 from django.db import models
 from django.urls import reverse
 
-from workflows.engine.types import (
+from workflows.core.types import (
     DEFAULT_OFFSET,
     Direction,
     Element,

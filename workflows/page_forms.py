@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django import forms
 from pydantic import ValidationError
 
-from workflows.engine.types import (
+from workflows.core.types import (
     INDICATOR_LABELS,
     Direction,
     Element,

@@ -17,10 +17,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from workflows import candles as cb
-from workflows.conditions import inclined_value
+from workflows.core import candles as cb
+from workflows.core.conditions import inclined_value
+from workflows.core.types import Bar, IndicatorName, Market, WorkflowSpec
 from workflows.engine.market_data import M15, M30, aggregate_bars, csv_file_name, write_bars_csv
-from workflows.engine.types import Bar, IndicatorName, Market, WorkflowSpec
 
 DEFAULT_DAYS = 280  # ma50 weekly needs 55 weeks
 DEFAULT_SEED = 42

@@ -13,9 +13,9 @@ from ninja import Schema
 from pydantic import BeforeValidator, Field
 
 from orders.schemas import UtcDateTime
-from workflows.candles import open_days_between
-from workflows.engine.types import ConditionSpec, IndicatorName, WorkflowSpec
-from workflows.indicators import IndicatorError, projection
+from workflows.core.candles import open_days_between
+from workflows.core.indicators import IndicatorError, projection
+from workflows.core.types import ConditionSpec, IndicatorName, WorkflowSpec
 from workflows.models import Workflow
 from workflows.selectors import SORTS, OrderFilters, WorkflowFilters, WorkflowRow
 from workflows.specs import definition_from_workflow

@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from workflows.engine.types import (
+from workflows.core.types import (
     DEFAULT_OFFSET,
     DEFAULT_QUANTITY,
     Direction,

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from orders import services as order_services
-from tests.engine.conftest import NOW, write_sample_csv, zone_workflow
+from tests.workflows.engine.conftest import NOW, write_sample_csv, zone_workflow
 from workflows.models import RunClaim, Workflow
 
 __all__ = ["NOW", "csv_settings", "records_by_workflow", "triggering_workflows"]

@@ -12,8 +12,8 @@ import pytest
 
 from orders import services as order_services
 from workflows import engine
+from workflows.core.types import OrderIntent
 from workflows.engine.deps import build_deps
-from workflows.engine.types import OrderIntent
 from workflows.models import ClaimStatus, RunClaim
 
 from .helpers import NOW, claim_ids, csv_settings, records_by_workflow, triggering_workflows

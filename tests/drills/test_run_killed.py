@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 
 from orders import services as order_services
-from tests.engine.conftest import write_sample_csv
 from tests.fixtures.fake_saxo import ACCOUNT_KEY, STATIC_TOKEN
 from tests.processes import manage, project_env, zone_workflows_yaml
 from tests.shared import REPO
+from tests.workflows.engine.conftest import write_sample_csv
 
 from .conftest import SLACK_TOKEN
 from .helpers import NOW

@@ -12,8 +12,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.engine.conftest import zone_workflow
 from tests.fixtures.fake_saxo import STATIC_TOKEN, Reply, chart_reply, make_samples
+from tests.workflows.engine.conftest import zone_workflow
 from workflows import engine
 from workflows.engine.decisions import Outcome
 from workflows.engine.deps import build_deps

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from tests.pages.fixtures import make_order
 from workflows.charts import SHOWN, chart_data, render_svg
-from workflows.engine.types import (
+from workflows.core.types import (
     Candle,
     CloseSpec,
     ConditionSpec,

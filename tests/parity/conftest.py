@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from workflows.core.types import Bar, Candle, UnitTime
 from workflows.engine.market_data import bar_from_row
-from workflows.engine.types import Bar, Candle, UnitTime
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

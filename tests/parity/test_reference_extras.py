@@ -9,9 +9,9 @@ from decimal import Decimal as D
 import pytest
 
 from tests.parity.conftest import load_fixture
-from workflows import candles as cb
-from workflows import indicators as ind
-from workflows.engine.types import Market, Side, UnitTime
+from workflows.core import candles as cb
+from workflows.core import indicators as ind
+from workflows.core.types import Market, Side, UnitTime
 
 
 @pytest.mark.parametrize(

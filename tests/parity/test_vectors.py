@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from tests.parity.conftest import load_fixture, load_vectors, parse_time, require_shared
-from workflows import candles as cb
-from workflows import indicators as ind
-from workflows.engine.types import Candle, Market, Side, UnitTime
+from workflows.core import candles as cb
+from workflows.core import indicators as ind
+from workflows.core.types import Candle, Market, Side, UnitTime
 
 VECTORS = load_vectors()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from workflows.core.types import Market, UnitTime
 from workflows.engine.market_data import CsvMarketData, fetch_candles
-from workflows.engine.types import Market, UnitTime
 from workflows.sample_data import SymbolPlan, write_sample_data
 
 UNTIL = datetime(2024, 6, 20, 19, tzinfo=UTC)

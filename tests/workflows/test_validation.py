@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from workflows.engine.types import Direction, IndicatorName, Location, Side, UnitTime
+from workflows.core.types import Direction, IndicatorName, Location, Side, UnitTime
 from workflows.validation import WorkflowIn, error_lines, format_errors
 
 BASE: dict[str, Any] = {

@@ -1,9 +1,9 @@
-"""Brokers (the `Broker` protocol lives in types.py): `NotifyOnlyBroker`, the default, and
-`SaxoBroker` (workflows/saxo/broker.py, re-exported here). `deps.build_deps()` picks one."""
+"""Brokers (the `Broker` protocol lives in core/types.py): `NotifyOnlyBroker`, the default.
+`SaxoBroker` lives in workflows/saxo/broker.py; `deps.build_deps()` picks one."""
 
 from __future__ import annotations
 
-from workflows.engine.types import OrderIntent, Placement
+from workflows.core.types import OrderIntent, Placement
 
 STOCK = "Stock"
 CFD_ON_INDEX = "CfdOnIndex"
@@ -33,11 +33,3 @@ class NotifyOnlyBroker:
     def place(self, intent: OrderIntent, *, order_id: str) -> Placement:
         return Placement(broker=self.name)
 
-
-def __getattr__(name: str) -> object:
-    # Lazy so the default (notify) path never imports the Saxo client.
-    if name == "SaxoBroker":
-        from workflows.saxo.broker import SaxoBroker
-
-        return SaxoBroker
-    raise AttributeError(name)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from workflows.engine.types import OrderIntent
+from workflows.core.types import OrderIntent
 
 
 class Outcome(StrEnum):

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from workflows.core.types import Broker, MarketData
 from workflows.engine.brokers import NotifyOnlyBroker
 from workflows.engine.market_data import CsvMarketData
 from workflows.engine.notifiers import (
@@ -26,7 +27,6 @@ from workflows.engine.notifiers import (
     SlackNotifier,
     slack_client,
 )
-from workflows.engine.types import Broker, MarketData
 
 
 def utc_now() -> datetime:

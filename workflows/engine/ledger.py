@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 
 from workflows import models
+from workflows.core.types import OrderIntent
 from workflows.engine.decisions import Decision
-from workflows.engine.types import OrderIntent
 
 DECISION_RETENTION = timedelta(days=7)
 

@@ -21,8 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from workflows import candles as cb
-from workflows.engine.types import Bar, Candle, Market, MarketData, MarketDataError, UnitTime
+from workflows.core import candles as cb
+from workflows.core.types import Bar, Candle, Market, MarketData, MarketDataError, UnitTime
 
 M15, M30, DAY, WEEK = 15, 30, 1440, 10080
 MONTH_TRADING_DAYS = 23

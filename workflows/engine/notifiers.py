@@ -25,8 +25,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from workflows.core.types import OrderIntent
 from workflows.engine.brokers import STOCK
-from workflows.engine.types import OrderIntent
 
 log = logging.getLogger(__name__)
 

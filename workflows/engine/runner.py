@@ -14,14 +14,10 @@ from typing import Any
 
 from orders import services as order_services
 from orders.records import OrderRecord
-from workflows import conditions
-from workflows.engine import ledger
-from workflows.engine.brokers import NotifyOnlyBroker
-from workflows.engine.decisions import Decision, Outcome
-from workflows.engine.deps import Deps
-from workflows.engine.orders import build_order
-from workflows.engine.sharing import CandleRequest, SharedMarketData, candle_requests
-from workflows.engine.types import (
+from workflows.core import conditions
+from workflows.core.indicators import IndicatorError
+from workflows.core.intents import build_order
+from workflows.core.types import (
     Broker,
     BrokerError,
     Candle,
@@ -32,7 +28,11 @@ from workflows.engine.types import (
     SkipReason,
     WorkflowSpec,
 )
-from workflows.indicators import IndicatorError
+from workflows.engine import ledger
+from workflows.engine.brokers import NotifyOnlyBroker
+from workflows.engine.decisions import Decision, Outcome
+from workflows.engine.deps import Deps
+from workflows.engine.sharing import CandleRequest, SharedMarketData, candle_requests
 from workflows.models import ClaimStatus
 
 log = logging.getLogger(__name__)

@@ -15,11 +15,11 @@ from datetime import date, datetime
 from django.db.models import Q
 
 from orders import services as order_services
+from workflows.core.types import WorkflowSpec
 from workflows.engine import ledger, runner
 from workflows.engine.decisions import Decision, Outcome, RunOptions, RunSummary
 from workflows.engine.deps import Deps
 from workflows.engine.sharing import SharedMarketData, candle_requests
-from workflows.engine.types import WorkflowSpec
 from workflows.models import Workflow
 from workflows.specs import spec_from_workflow
 

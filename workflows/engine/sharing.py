@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from workflows.candles import bars_to_fetch
-from workflows.engine.market_data import fetch_candles
-from workflows.engine.types import (
+from workflows.core.candles import bars_to_fetch
+from workflows.core.types import (
     CANDLE_COUNTS,
     Bar,
     Candle,
@@ -29,6 +28,7 @@ from workflows.engine.types import (
     UnitTime,
     WorkflowSpec,
 )
+from workflows.engine.market_data import fetch_candles
 
 K = TypeVar("K")
 V = TypeVar("V")

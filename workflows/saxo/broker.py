@@ -6,7 +6,7 @@ import logging
 import secrets
 from typing import Any
 
-from workflows.engine.types import BrokerError, OrderIntent, Placement
+from workflows.core.types import BrokerError, OrderIntent, Placement
 from workflows.saxo.client import SaxoClient, SaxoTransportError
 from workflows.saxo.errors import SaxoError
 from workflows.saxo.instruments import account_key, find_instrument, instrument_details

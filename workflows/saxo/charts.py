@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from workflows.engine.types import Bar
+from workflows.core.types import Bar
 from workflows.saxo.client import SaxoClient
 from workflows.saxo.errors import SaxoError
 from workflows.saxo.instruments import Instrument

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from workflows.engine.types import Bar, MarketDataError
+from workflows.core.types import Bar, MarketDataError
 from workflows.saxo.charts import fetch_bars
 from workflows.saxo.client import SaxoClient
 from workflows.saxo.errors import SaxoError

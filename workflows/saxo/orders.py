@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from workflows.engine.types import BrokerError, OrderIntent, OrderType, Side
+from workflows.core.types import BrokerError, OrderIntent, OrderType, Side
 from workflows.saxo.errors import error_info
 from workflows.saxo.instruments import Instrument, InstrumentDetails
 

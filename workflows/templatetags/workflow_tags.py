@@ -14,7 +14,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from workflows.engine.types import INDICATOR_LABELS, IndicatorName
+from workflows.core.types import INDICATOR_LABELS, IndicatorName
 
 register = template.Library()
 

@@ -14,11 +14,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from workflows import engine
+from workflows.core.types import MarketDataError
 from workflows.engine.deps import build_replay_deps
 from workflows.engine.market_data import M30
 from workflows.engine.runs import due_specs
 from workflows.engine.schedule import session_slots
-from workflows.engine.types import MarketDataError
 
 
 class Command(BaseCommand):

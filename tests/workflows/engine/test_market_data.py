@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from workflows.core.types import Bar, Market, MarketDataError, UnitTime
 from workflows.engine.market_data import (
     CsvMarketData,
     bar_from_row,
@@ -15,7 +16,6 @@ from workflows.engine.market_data import (
     fetch_candles,
     write_bars_csv,
 )
-from workflows.engine.types import Bar, Market, MarketDataError, UnitTime
 
 
 def utc(*args: int) -> datetime:

@@ -7,8 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from workflows import candles as cb
-from workflows.engine.types import Bar, Candle, Market, UnitTime
+from workflows.core import candles as cb
+from workflows.core.types import Bar, Candle, Market, UnitTime
 
 
 def utc(*args: int) -> datetime:

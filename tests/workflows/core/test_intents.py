@@ -7,8 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from workflows.engine.orders import build_order
-from workflows.engine.types import (
+from workflows.core.intents import build_order
+from workflows.core.types import (
     Candle,
     CloseSpec,
     ConditionSpec,

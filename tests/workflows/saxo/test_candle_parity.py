@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.fixtures.fake_saxo import make_samples
+from workflows.core.types import Market, UnitTime
 from workflows.engine.market_data import CsvMarketData, csv_file_name, fetch_candles
-from workflows.engine.types import Market, UnitTime
 from workflows.saxo.market_data import SaxoMarketData
 
 NOW = datetime(2024, 7, 5, 14, 31, tzinfo=UTC)  # a Friday inside the EU session

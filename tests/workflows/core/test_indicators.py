@@ -7,8 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from workflows import indicators as ind
-from workflows.engine.types import Candle, Side
+from workflows.core import indicators as ind
+from workflows.core.types import Candle, Side
 
 
 def candles_from_closes(values: list[float]) -> list[Candle]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from workflows.engine.types import (
+from workflows.core.types import (
     Candle,
     Direction,
     Location,

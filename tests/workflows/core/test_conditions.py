@@ -7,8 +7,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from workflows.conditions import IndicatorError, IndicatorValue, evaluate, indicator_value
-from workflows.engine.types import (
+from workflows.core.conditions import IndicatorError, IndicatorValue, evaluate, indicator_value
+from workflows.core.indicators import ComboDetails, ComboSignal, ComboStrength
+from workflows.core.types import (
     Candle,
     CloseSpec,
     ConditionSpec,
@@ -21,7 +22,6 @@ from workflows.engine.types import (
     Side,
     UnitTime,
 )
-from workflows.indicators import ComboDetails, ComboSignal, ComboStrength
 
 T0 = datetime(2024, 6, 20, 8, tzinfo=UTC)
 BELOW, ABOVE = Direction.BELOW, Direction.ABOVE
@@ -261,7 +261,7 @@ def test_inclined_without_points_is_an_error() -> None:
 
 
 def test_the_decision_log_text_shows_at_most_four_decimals_but_compares_exactly():
-    from workflows.conditions import shown
+    from workflows.core.conditions import shown
 
     level = D(53146) / D(7)  # an SMA: 7592.285714285714285714285714
     assert IndicatorValue(IndicatorName.MA7, level=level).describe() == "ma7 7592.2857"

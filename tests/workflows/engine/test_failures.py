@@ -10,7 +10,7 @@ import pytest
 from orders import services as order_services
 from orders.models import OutboxRecord
 from workflows import engine
-from workflows.engine.types import BrokerError, OrderIntent, Placement
+from workflows.core.types import BrokerError, OrderIntent, Placement
 from workflows.models import ClaimStatus, Decision, RunClaim
 from workflows.models import Outcome as LogOutcome
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from workflows.core.types import Bar, Market, MarketDataError, UnitTime
 from workflows.engine.market_data import CsvMarketData
 from workflows.engine.sharing import CandleRequest, SharedMarketData
-from workflows.engine.types import Bar, Market, MarketDataError, UnitTime
 
 from .conftest import NOW, write_sample_csv
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from tests.fixtures.fake_saxo import make_samples
-from workflows.engine.types import MarketDataError
+from workflows.core.types import MarketDataError
 from workflows.saxo.charts import parse_sample, parse_time
 from workflows.saxo.market_data import SaxoMarketData
 

@@ -14,7 +14,7 @@ from dataclasses import astuple, dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from workflows.engine.types import Candle, Side
+from workflows.core.types import Candle, Side
 
 BB_PERIOD = 20
 WORKFLOW_BB_K = 2.5

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from workflows.core.types import OrderIntent, OrderType, Side
 from workflows.engine.brokers import guess_asset_type
 from workflows.engine.notifiers import (
     LogNotifier,
@@ -16,7 +17,6 @@ from workflows.engine.notifiers import (
     order_text,
     slack_client,
 )
-from workflows.engine.types import OrderIntent, OrderType, Side
 
 CHANNELS = SlackChannels(workflows="#wf", stocks="#wf-stock", errors="#err")
 

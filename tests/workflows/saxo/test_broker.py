@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from tests.fixtures.fake_saxo import ACCOUNT_KEY, Reply
-from workflows.engine.types import BrokerError, OrderIntent, OrderType, Placement, Side
+from workflows.core.types import BrokerError, OrderIntent, OrderType, Placement, Side
 from workflows.saxo.broker import SaxoBroker
 
 ORDER_ID = "wf-buy-bbb-h1-dax-20240702T1431"

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from workflows.core.types import Bar
 from workflows.engine.deps import Deps, build_deps
 from workflows.engine.market_data import csv_file_name, write_bars_csv
-from workflows.engine.types import Bar
 from workflows.models import Workflow
 from workflows.services import create_workflow
 from workflows.validation import WorkflowIn

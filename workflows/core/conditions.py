@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from workflows import candles as cb
-from workflows import indicators as ind
-from workflows.engine.types import (
+from workflows.core import candles as cb
+from workflows.core import indicators as ind
+from workflows.core.indicators import ComboSignal, IndicatorError
+from workflows.core.types import (
     Candle,
     ConditionSpec,
     Direction,
@@ -25,7 +26,6 @@ from workflows.engine.types import (
     Market,
     Side,
 )
-from workflows.indicators import ComboSignal, IndicatorError
 
 __all__ = ["Evaluation", "IndicatorError", "IndicatorValue", "evaluate", "indicator_value"]
 

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from workflows.engine.types import Bar, Candle, Market, UnitTime
+from workflows.core.types import Bar, Candle, Market, UnitTime
 
 
 @dataclass(frozen=True)
