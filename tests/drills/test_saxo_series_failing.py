@@ -15,9 +15,8 @@ import pytest
 from tests.fixtures.fake_saxo import STATIC_TOKEN, Reply, chart_reply, make_samples
 from tests.workflows.engine.conftest import zone_workflow
 from workflows import engine
-from workflows.engine.decisions import Outcome
 from workflows.engine.deps import build_deps
-from workflows.models import Decision
+from workflows.models import Decision, Outcome
 
 from .helpers import NOW, records_by_workflow
 

@@ -5,7 +5,9 @@ The implementation lives in `workflows.engine.runs`.
 
 from __future__ import annotations
 
-from workflows.engine.decisions import Decision, Outcome, RunOptions, RunSummary
+from workflows.engine.decisions import RunOptions, RunSummary, WorkflowDecision
 from workflows.engine.runs import UnknownWorkflowError, run
 
-__all__ = ["Decision", "Outcome", "RunOptions", "RunSummary", "UnknownWorkflowError", "run"]
+__all__ = [
+    "RunOptions", "RunSummary", "UnknownWorkflowError", "WorkflowDecision", "run",
+]

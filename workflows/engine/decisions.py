@@ -1,6 +1,8 @@
-"""What one engine run decided: per-workflow `Decision`s, the `RunSummary`, the `RunOptions`.
+"""What one engine run decided: per-workflow `WorkflowDecision`s, the `RunSummary`, the
+`RunOptions`.
 
-Pure Python (no Django): the ledger turns a Decision into a `workflows.models.Decision` row.
+The ledger writes a WorkflowDecision as a `workflows.models.Decision` row (the decision log);
+`Outcome` is that model's outcome column, the one enum of what happened.
 """
 
 from __future__ import annotations
@@ -10,24 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from workflows.core.types import OrderIntent
-
-
-class Outcome(StrEnum):
-    """Values of `workflows.models.Outcome` (the decision log's outcome column)."""
-
-    NO_ORDER = "no_order"
-    ORDERED = "ordered"
-    ALREADY_HANDLED = "already_handled"
-    REJECTED = "rejected"
-    FAILED = "failed"
+from workflows.models import Outcome
 
 
 @dataclass(frozen=True)
-class Decision:
+class WorkflowDecision:
     """One evaluated workflow: what was seen, what was decided, what happened.
 
     `error` is set when the errors channel must hear about it (fetch failure, broker
@@ -65,7 +57,7 @@ class RunOptions:
     dry_run: bool = False
     shard: tuple[int, int] | None = None
     stop: threading.Event | None = None
-    progress: Callable[[Decision], None] | None = None
+    progress: Callable[[WorkflowDecision], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -78,7 +70,7 @@ class RunSummary:
     stopped: bool = False
 
     @classmethod
-    def of(cls, decisions: Sequence[Decision], *, stopped: bool = False) -> RunSummary:
+    def of(cls, decisions: Sequence[WorkflowDecision], *, stopped: bool = False) -> RunSummary:
         """placed = ordered; skipped = no order or already handled; failed = the rest."""
         outcomes = [d.outcome for d in decisions]
         skipped = outcomes.count(Outcome.NO_ORDER) + outcomes.count(Outcome.ALREADY_HANDLED)

@@ -15,11 +15,13 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
+from orders.services import RecordOutcome
 from workflows import models
-from workflows.core.types import OrderIntent
-from workflows.engine.decisions import Decision
+from workflows.core.types import OrderIntent, Placement
+from workflows.engine.decisions import WorkflowDecision
 
 DECISION_RETENTION = timedelta(days=7)
+ERROR_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -63,30 +65,63 @@ def existing_claim(intent: OrderIntent) -> models.RunClaim | None:
     ).first()
 
 
-def update_claim(
-    order_id: str,
-    *,
-    status: models.ClaimStatus,
-    now: datetime,
-    broker: str | None = None,
-    broker_order_id: str | None = None,
-    error: str | None = None,
-) -> None:
-    """Move a claim to `status`, keeping what the broker answered (or the error)."""
-    fields: dict[str, object] = {"status": status, "updated_at": now}
-    if broker is not None:
-        fields["broker"] = broker
-    if broker_order_id is not None:
-        fields["broker_order_id"] = broker_order_id
-    if error is not None:
-        fields["error"] = error[:2000]
-    models.RunClaim.objects.filter(order_id=order_id).update(**fields)
+# The claim's state machine: claimed -> placed | failed; placed -> recorded | outboxed. A verb
+# moves a claim only from the states it names, so a late or repeated call changes nothing.
+_MOVES: dict[models.ClaimStatus, tuple[models.ClaimStatus, ...]] = {
+    models.ClaimStatus.PLACED: (models.ClaimStatus.CLAIMED,),
+    models.ClaimStatus.FAILED: (models.ClaimStatus.CLAIMED,),
+    models.ClaimStatus.RECORDED: (models.ClaimStatus.PLACED,),
+    models.ClaimStatus.OUTBOXED: (models.ClaimStatus.PLACED,),
+}
+
+
+def _move(order_id: str, to: models.ClaimStatus, *, now: datetime, **fields: str) -> bool:
+    """Move the claim `order_id` to `to` if it is in a state that may move there."""
+    changed = models.RunClaim.objects.filter(order_id=order_id, status__in=_MOVES[to]).update(
+        status=to, updated_at=now, **fields
+    )
+    return changed == 1
+
+
+def mark_placed(order_id: str, *, placement: Placement, now: datetime) -> bool:
+    """The broker accepted (or, notify-only, was not asked): claimed -> placed, keeping what
+    the broker answered. False when the claim was not at `claimed`."""
+    return _move(order_id, models.ClaimStatus.PLACED, now=now, broker=placement.broker,
+                 broker_order_id=placement.broker_order_id or "")
+
+
+def mark_failed(order_id: str, *, broker: str, error: str, now: datetime) -> bool:
+    """The broker refused: claimed -> failed, with the refusal. False when not at `claimed`."""
+    return _move(order_id, models.ClaimStatus.FAILED, now=now, broker=broker,
+                 error=error[:ERROR_MAX])
+
+
+def mark_recorded(order_id: str, *, outcome: RecordOutcome, now: datetime) -> bool:
+    """The order record was written (`stored`, or already there: `duplicate`) -> recorded;
+    `outboxed` -> outboxed. False when the claim was not at `placed`."""
+    if outcome == "outboxed":
+        return mark_outboxed(order_id, now=now)
+    return _move(order_id, models.ClaimStatus.RECORDED, now=now)
+
+
+def mark_outboxed(order_id: str, *, now: datetime) -> bool:
+    """The store was down; the record waits in the outbox: placed -> outboxed."""
+    return _move(order_id, models.ClaimStatus.OUTBOXED, now=now)
+
+
+def mark_unrecorded(order_id: str, *, error: str, now: datetime) -> bool:
+    """Writing the record failed and the outbox did not take it: the claim stays `placed`
+    (a later run of the same candle records it) and keeps the error."""
+    changed = models.RunClaim.objects.filter(
+        order_id=order_id, status=models.ClaimStatus.PLACED
+    ).update(updated_at=now, error=error[:ERROR_MAX])
+    return changed == 1
 
 
 # --- decision log -------------------------------------------------------------------------------
 
 
-def save_decision(decision: Decision, *, now: datetime) -> models.Decision:
+def save_decision(decision: WorkflowDecision, *, now: datetime) -> models.Decision:
     """Write one decision log row (`now` is the wall-clock time, used for retention)."""
     intent = decision.intent
     return models.Decision.objects.create(

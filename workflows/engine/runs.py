@@ -1,7 +1,7 @@
 """One engine run (SPEC §5), exposed as `workflows.engine.run`.
 
 flush the outbox -> select due workflows -> prefetch every series they need (concurrently,
-once each) -> `runner.run_one` per workflow, isolated -> decision log + errors channel.
+once each) -> `pipeline.run_one` per workflow, isolated -> decision log + errors channel.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from django.db.models import Q
 
 from orders import services as order_services
 from workflows.core.types import WorkflowSpec
-from workflows.engine import ledger, runner
-from workflows.engine.decisions import Decision, Outcome, RunOptions, RunSummary
+from workflows.engine import ledger, pipeline
+from workflows.engine.decisions import RunOptions, RunSummary, WorkflowDecision
 from workflows.engine.deps import Deps
 from workflows.engine.sharing import SharedMarketData, candle_requests
-from workflows.models import Workflow
+from workflows.models import Outcome, Workflow
 from workflows.specs import spec_from_workflow
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def run(now: datetime, *, deps: Deps, options: RunOptions | None = None) -> RunS
     shared = SharedMarketData(deps.market_data, now=now, workers=deps.fetch_concurrency)
     shared.prefetch(request for spec in specs for request in candle_requests(spec))
     run_deps = replace(deps, market_data=shared)
-    decisions: list[Decision] = []
+    decisions: list[WorkflowDecision] = []
     for spec in specs:
         if options.stop is not None and options.stop.is_set():
             return RunSummary.of(decisions, stopped=True)
@@ -66,18 +66,19 @@ def flush_outbox(deps: Deps) -> None:
                  result.written, result.duplicates, result.failed)
 
 
-def run_guarded(spec: WorkflowSpec, now: datetime, deps: Deps) -> Decision:
-    """`runner.run_one`, with any unexpected exception turned into a FAILED decision."""
+def run_guarded(spec: WorkflowSpec, now: datetime, deps: Deps) -> WorkflowDecision:
+    """`pipeline.run_one`, with any unexpected exception turned into a FAILED decision."""
     try:
-        return runner.run_one(spec, now, deps)
+        return pipeline.run_one(spec, now, deps)
     except Exception as exc:  # noqa: BLE001 - isolation: one workflow never stops the run
         log.exception("workflow %s failed", spec.name)
         message = f"{type(exc).__name__}: {exc}"
-        return Decision(spec.id, spec.name, now, outcome=Outcome.FAILED, dry_run=spec.dry_run,
-                        reason=f"unexpected error: {message}", error=message)
+        return WorkflowDecision(spec.id, spec.name, now, outcome=Outcome.FAILED,
+                                dry_run=spec.dry_run, reason=f"unexpected error: {message}",
+                                error=message)
 
 
-def finish(decision: Decision, deps: Deps) -> None:
+def finish(decision: WorkflowDecision, deps: Deps) -> None:
     """Write the decision log row and tell the errors channel (once) about a failure."""
     try:
         ledger.save_decision(decision, now=deps.clock())

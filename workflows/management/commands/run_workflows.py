@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from workflows import engine
-from workflows.engine.decisions import Decision, RunOptions
+from workflows.engine.decisions import RunOptions, WorkflowDecision
 from workflows.engine.deps import build_deps
 from workflows.engine.schedule import next_slot, parse_at
 
@@ -73,7 +73,7 @@ class Command(BaseCommand):
         now = datetime.now(UTC)
         return (next_slot(now) - now).total_seconds()
 
-    def progress(self, decision: Decision) -> None:
+    def progress(self, decision: WorkflowDecision) -> None:
         mark = "!" if decision.error else "-"
         self.stdout.write(f"  {mark} {decision.workflow_name}: {decision.outcome.value}"
                           f" ({decision.reason})")

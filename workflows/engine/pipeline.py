@@ -1,8 +1,10 @@
-"""`run_one`: the pipeline for one workflow (SPEC §5 steps 2-7), returning its `Decision`.
+"""`run_one`: the pipeline for one workflow (SPEC §5 steps 2-7), returning its
+`WorkflowDecision`. (`runs.py` holds the entry points that call it for every due workflow.)
 
-evaluate -> build the order -> claim -> place -> notify -> record. Expected failures (market
-data, indicator, broker, store) become the Decision's outcome and `error`; `engine.run` wraps
-this in a last-resort guard for anything unexpected and writes the decision log.
+evaluate -> build the order -> claim -> place -> notify -> record; each claim move is a ledger
+verb. Expected failures (market data, indicator, broker, store) become the decision's outcome
+and `error`; `engine.run` wraps this in a last-resort guard for anything unexpected and writes
+the decision log.
 """
 
 from __future__ import annotations
@@ -30,10 +32,10 @@ from workflows.core.types import (
 )
 from workflows.engine import ledger
 from workflows.engine.brokers import NotifyOnlyBroker
-from workflows.engine.decisions import Decision, Outcome
+from workflows.engine.decisions import WorkflowDecision
 from workflows.engine.deps import Deps
 from workflows.engine.sharing import CandleRequest, SharedMarketData, candle_requests
-from workflows.models import ClaimStatus
+from workflows.models import ClaimStatus, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +51,12 @@ class Seen:
     trigger: Candle
 
 
-def run_one(spec: WorkflowSpec, now: datetime, deps: Deps) -> Decision:
+def run_one(spec: WorkflowSpec, now: datetime, deps: Deps) -> WorkflowDecision:
     """Evaluate `spec` as of `now` and, when its condition holds, place, notify and record the
     order exactly once (claim first). Never raises for market-data, indicator, broker or store
-    failures: they are in the returned Decision (`error` set when the errors channel must know).
+    failures: they are in the returned decision (`error` set when the errors channel must know).
     """
-    decision = Decision(spec.id, spec.name, now, dry_run=spec.dry_run)
+    decision = WorkflowDecision(spec.id, spec.name, now, dry_run=spec.dry_run)
     try:
         seen = fetch_seen(spec, now, deps.market_data)
     except MarketDataError as exc:
@@ -81,7 +83,7 @@ def run_one(spec: WorkflowSpec, now: datetime, deps: Deps) -> Decision:
     return handle_order(replace(decision, intent=built), built, now, deps)
 
 
-def skipped(decision: Decision, skip: SkipReason, evaluation: str) -> Decision:
+def skipped(decision: WorkflowDecision, skip: SkipReason, evaluation: str) -> WorkflowDecision:
     reason = skip.message if skip.message in evaluation else f"{skip.message}: {evaluation}"
     return replace(decision, skip_code=skip.code.value, reason=reason)
 
@@ -122,7 +124,9 @@ def candle_times(spec: WorkflowSpec, seen: Seen) -> dict[str, Any]:
 # --- claim, place, notify, record ---------------------------------------------------------------
 
 
-def handle_order(decision: Decision, intent: OrderIntent, now: datetime, deps: Deps) -> Decision:
+def handle_order(
+    decision: WorkflowDecision, intent: OrderIntent, now: datetime, deps: Deps
+) -> WorkflowDecision:
     order_id = deps.new_order_id()
     claim = ledger.claim_order(intent, order_id=order_id, placed_at=now, now=deps.clock())
     if claim is None:
@@ -133,8 +137,7 @@ def handle_order(decision: Decision, intent: OrderIntent, now: datetime, deps: D
         placement = broker.place(intent, order_id=order_id)
     except BrokerError as exc:
         return rejected(decision, broker, exc, deps)
-    ledger.update_claim(order_id, status=ClaimStatus.PLACED, now=deps.clock(),
-                        broker=placement.broker, broker_order_id=placement.broker_order_id or "")
+    ledger.mark_placed(order_id, placement=placement, now=deps.clock())
     asset_type = lookup_asset_type(broker, intent.code)
     result = describe_placement(placement, dry_run=intent.dry_run)
     notify_order(deps, intent, asset_type=asset_type, order_id=order_id, result=result)
@@ -142,33 +145,34 @@ def handle_order(decision: Decision, intent: OrderIntent, now: datetime, deps: D
     return recorded(replace(decision, broker_result=result), record, deps)
 
 
-def rejected(decision: Decision, broker: Broker, exc: BrokerError, deps: Deps) -> Decision:
+def rejected(
+    decision: WorkflowDecision, broker: Broker, exc: BrokerError, deps: Deps
+) -> WorkflowDecision:
     assert decision.order_id is not None
-    ledger.update_claim(decision.order_id, status=ClaimStatus.FAILED, now=deps.clock(),
-                        broker=broker.name, error=str(exc))
+    ledger.mark_failed(decision.order_id, broker=broker.name, error=str(exc), now=deps.clock())
     message = f"{broker.name} rejected the order: {exc}"
     return replace(decision, outcome=Outcome.REJECTED, broker_result=message,
                    reason=message, error=message)
 
 
-def recorded(decision: Decision, record: OrderRecord, deps: Deps) -> Decision:
+def recorded(decision: WorkflowDecision, record: OrderRecord, deps: Deps) -> WorkflowDecision:
     """Write the order record; the store being down puts it in the outbox (errors channel)."""
     try:
         stored = order_services.record_order(record=record)
     except Exception as exc:  # noqa: BLE001 - e.g. OrderCollision: placed, must be visible
         message = f"order {record.id} was placed but not recorded: {exc}"
-        ledger.update_claim(record.id, status=ClaimStatus.PLACED, now=deps.clock(),
-                            error=str(exc))
+        ledger.mark_unrecorded(record.id, error=str(exc), now=deps.clock())
         return replace(decision, outcome=Outcome.FAILED, reason=message, error=message)
+    ledger.mark_recorded(record.id, outcome=stored, now=deps.clock())
     if stored == "outboxed":
-        ledger.update_claim(record.id, status=ClaimStatus.OUTBOXED, now=deps.clock())
         message = f"order {record.id} placed; order store unavailable, record kept in the outbox"
         return replace(decision, outcome=Outcome.ORDERED, error=message)
-    ledger.update_claim(record.id, status=ClaimStatus.RECORDED, now=deps.clock())
     return replace(decision, outcome=Outcome.ORDERED)
 
 
-def already_handled(decision: Decision, intent: OrderIntent, deps: Deps) -> Decision:
+def already_handled(
+    decision: WorkflowDecision, intent: OrderIntent, deps: Deps
+) -> WorkflowDecision:
     """Someone claimed this order first. If that run placed it but stopped before recording,
     record it now with the claim's id and time (a replay of the same record is a no-op)."""
     claim = ledger.existing_claim(intent)
