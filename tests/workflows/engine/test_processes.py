@@ -55,12 +55,25 @@ def test_two_concurrent_runners_on_the_same_candle_handle_each_order_once(
     assert len(slack_server.messages("#workflows")) == WORKFLOWS
 
 
+def wait_for_handler(pid: int, sig: signal.Signals, timeout: float = 60) -> None:
+    """Wait until process `pid` catches `sig` (Linux: the SigCgt mask in /proc), so a slow start
+    on a loaded machine is not mistaken for a process that ignores the signal."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = Path(f"/proc/{pid}/status").read_text()
+        caught = int(status.split("SigCgt:")[1].split()[0], 16)
+        if caught & (1 << (sig - 1)):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"process {pid} never installed a handler for {sig.name}")
+
+
 def test_the_loop_stops_cleanly_on_sigterm(env):
     runner = subprocess.Popen([sys.executable, "manage.py", "run_workflows", "--loop"],
                               cwd=REPO, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     try:
-        time.sleep(2.0)  # Django set up, waiting for the next :01/:31 slot
+        wait_for_handler(runner.pid, signal.SIGTERM)  # Django set up, waiting for :01/:31
         runner.send_signal(signal.SIGTERM)
         assert runner.wait(timeout=10) == 0
     finally:
