@@ -84,6 +84,19 @@ class WorkflowOrder(Model):
     broker_order_id = UnicodeAttribute(null=True)
     execution_context = UnicodeAttribute(default="")
     ttl = TTLAttribute()
+    # --- outcome (SPEC §12): only store.update_outcome writes these, after the put ---
+    outcome_triggered = BooleanAttribute(null=True)
+    outcome_triggered_at = UTCDateTimeAttribute(null=True)
+    outcome_entry = DecimalAttribute(null=True)
+    outcome_mfe = DecimalAttribute(null=True)
+    outcome_mae = DecimalAttribute(null=True)
+    outcome_mfe_1h = DecimalAttribute(null=True)
+    outcome_mae_1h = DecimalAttribute(null=True)
+    outcome_mfe_4h = DecimalAttribute(null=True)
+    outcome_mae_4h = DecimalAttribute(null=True)
+    outcome_final = BooleanAttribute(null=True)
+    outcome_at = UTCDateTimeAttribute(null=True)
+    # --- end outcome ---
 
 
 class OutboxRecord(models.Model):

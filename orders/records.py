@@ -15,6 +15,14 @@ DEFAULT_RETENTION = timedelta(days=7)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DECIMAL_FIELDS = ("order_price", "order_quantity", "trigger_close")
 _DATETIME_FIELDS = ("placed_at", "trigger_candle_time")
+# --- outcome (SPEC §12) ---
+OUTCOME_EXCURSIONS = (
+    "outcome_mfe", "outcome_mae", "outcome_mfe_1h", "outcome_mae_1h", "outcome_mfe_4h",
+    "outcome_mae_4h",
+)
+_OUTCOME_DECIMALS = ("outcome_entry", *OUTCOME_EXCURSIONS)
+_OUTCOME_DATETIMES = ("outcome_triggered_at", "outcome_at")
+# --- end outcome ---
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,19 @@ class OrderRecord:
     broker: str = "notify"  # "notify" | "saxo"
     broker_order_id: str | None = None
     execution_context: str = ""
+    # --- outcome (SPEC §12; set later only by orders.store.update_outcome) ---
+    outcome_triggered: bool | None = None  # None: not measured yet
+    outcome_triggered_at: datetime | None = None
+    outcome_entry: Decimal | None = None  # the order price, or the open of a gap through it
+    outcome_mfe: Decimal | None = None  # price units, so far (up to 1 trading day)
+    outcome_mae: Decimal | None = None
+    outcome_mfe_1h: Decimal | None = None
+    outcome_mae_1h: Decimal | None = None
+    outcome_mfe_4h: Decimal | None = None
+    outcome_mae_4h: Decimal | None = None
+    outcome_final: bool | None = None  # True once a trading day after placement has passed
+    outcome_at: datetime | None = None  # when it was measured (the run's `now`)
+    # --- end outcome ---
 
     def __post_init__(self) -> None:
         if self.placed_at.tzinfo is None:
@@ -46,6 +67,39 @@ class OrderRecord:
     def ttl(self) -> int:
         """Epoch seconds after which DynamoDB may delete the row: floor(placed_at) + 7 days."""
         return ttl_for(self.placed_at, DEFAULT_RETENTION)
+
+    # --- outcome: excursions in percent of the entry ---
+    def outcome_percent(self, name: str) -> Decimal | None:
+        """`outcome_<name>` (e.g. "mfe_1h") as a percent of the entry, 2 decimals."""
+        move = getattr(self, f"outcome_{name}")
+        if move is None or not self.outcome_entry:
+            return None
+        return (move * 100 / self.outcome_entry).quantize(Decimal("0.01"))
+
+    @property
+    def outcome_mfe_pct(self) -> Decimal | None:
+        return self.outcome_percent("mfe")
+
+    @property
+    def outcome_mae_pct(self) -> Decimal | None:
+        return self.outcome_percent("mae")
+
+    @property
+    def outcome_mfe_1h_pct(self) -> Decimal | None:
+        return self.outcome_percent("mfe_1h")
+
+    @property
+    def outcome_mae_1h_pct(self) -> Decimal | None:
+        return self.outcome_percent("mae_1h")
+
+    @property
+    def outcome_mfe_4h_pct(self) -> Decimal | None:
+        return self.outcome_percent("mfe_4h")
+
+    @property
+    def outcome_mae_4h_pct(self) -> Decimal | None:
+        return self.outcome_percent("mae_4h")
+    # --- end outcome ---
 
 
 def ttl_for(placed_at: datetime, retention: timedelta) -> int:
@@ -70,10 +124,10 @@ def record_from_dict(data: dict[str, Any]) -> OrderRecord:
     """Inverse of `record_to_dict`; unknown keys are ignored."""
     known = {field.name for field in fields(OrderRecord)}
     values = {key: value for key, value in data.items() if key in known}
-    for name in _DECIMAL_FIELDS:
+    for name in (*_DECIMAL_FIELDS, *_OUTCOME_DECIMALS):
         if values.get(name) is not None:
             values[name] = Decimal(str(values[name]))
-    for name in _DATETIME_FIELDS:
+    for name in (*_DATETIME_FIELDS, *_OUTCOME_DATETIMES):
         if values.get(name) is not None:
             values[name] = datetime.fromisoformat(values[name]).astimezone(UTC)
     return OrderRecord(**values)

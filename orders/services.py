@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from django.conf import settings
 from django.utils import timezone
@@ -153,6 +153,19 @@ def workflow_history(*, workflow_id: str, now: datetime, limit: int = 20) -> Wor
     orders = list_workflow_orders(workflow_id=workflow_id, now=now, limit=limit)
     total = counting.result()
     return WorkflowHistory(orders=orders, total_count=max(total, len(orders)))
+
+
+def window_orders(*, workflow_id: str, now: datetime) -> list[OrderRecord]:
+    """Every order of one workflow in the window, newest first (the engine's outcome step and
+    stats; pages never call this). Raises OrderStoreUnavailable."""
+    return store.query_window(workflow_id=workflow_id, since=window_start(now))
+
+
+def record_outcome(*, record: OrderRecord, values: dict[str, Any]) -> bool:
+    """Store measured `outcome_*` values on `record`'s row (conditional UpdateItem; False
+    when the row is gone or its outcome already final). Raises OrderStoreUnavailable."""
+    return store.update_outcome(workflow_id=record.workflow_id, placed_at=record.placed_at,
+                                order_id=record.id, values=values)
 
 
 def latest_orders(*, workflow_ids: Iterable[str], now: datetime) -> dict[str, OrderRecord]:

@@ -26,6 +26,7 @@ from pynamodb.exceptions import (
     QueryError,
     TableDoesNotExist,
     TableError,
+    UpdateError,
 )
 
 from orders.errors import OrderCollision, OrderStoreUnavailable
@@ -242,6 +243,44 @@ def put_order(*, record: OrderRecord, ttl: int) -> Literal["stored", "duplicate"
     return "duplicate"
 
 
+# --- outcome writes (SPEC §12) ---
+
+def update_outcome(*, workflow_id: str, placed_at: datetime, order_id: str,
+                   values: dict[str, Any]) -> bool:
+    """Set `outcome_*` attributes of one row by a conditional UpdateItem: only a row that
+    exists, holds `order_id` and is not final yet is changed; keys, TTL, placement facts and
+    lifecycle attributes are never in the update. None values are left out (a measured
+    horizon never goes back to unknown); an outcome measured at an earlier `outcome_at`
+    than the stored one is refused. Returns False when the condition failed (row gone,
+    already final, or measured later already). Raises ValueError for a non-outcome
+    attribute, OrderStoreUnavailable.
+    """
+    foreign = [name for name in values if not name.startswith("outcome_")]
+    if foreign:
+        raise ValueError(f"update_outcome only writes outcome_* attributes, not {foreign}")
+    actions = [getattr(WorkflowOrder, name).set(value)
+               for name, value in values.items() if value is not None]
+    not_final = (WorkflowOrder.outcome_final.does_not_exist()
+                 | (WorkflowOrder.outcome_final == False))  # noqa: E712 - a condition, not a test
+    condition = (WorkflowOrder.id == order_id) & not_final
+    if values.get("outcome_at") is not None:  # a replay of an earlier moment never overwrites
+        measured = values["outcome_at"]
+        condition &= (WorkflowOrder.outcome_at.does_not_exist()
+                      | (WorkflowOrder.outcome_at <= measured))
+    keys = WorkflowOrder(workflow_id, placed_at)._get_hash_range_key_serialized_values()
+    with _guard("UpdateItem(outcome)"):
+        try:
+            WorkflowOrder._get_connection().update_item(
+                keys[0], range_key=keys[1], actions=actions, condition=condition,
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+    return True
+# --- end outcome writes ---
+
+
 def delete_older_than(*, cutoff: datetime) -> int:
     """Delete rows placed before `cutoff` (maintenance only: this scans). Returns the count."""
     deleted = 0
@@ -269,6 +308,22 @@ def query_history(*, workflow_id: str, since: datetime, limit: int) -> list[Orde
             limit=limit,
         )
     return [_to_record(item) for item in reply.get("Items", [])]
+
+
+def query_window(*, workflow_id: str, since: datetime, page_size: int = 500) -> list[OrderRecord]:
+    """Every row of one workflow placed at or after `since`, newest first (paged Query)."""
+    records: list[OrderRecord] = []
+    start_key: dict[str, Any] | None = None
+    with _guard("Query(window)"):
+        while True:
+            reply = WorkflowOrder._get_connection().query(
+                workflow_id, WorkflowOrder.placed_at >= since, scan_index_forward=False,
+                limit=page_size, exclusive_start_key=start_key,
+            )
+            records.extend(_to_record(item) for item in reply.get("Items", []))
+            start_key = reply.get("LastEvaluatedKey")
+            if not start_key:
+                return records
 
 
 def count_orders(*, workflow_id: str, since: datetime) -> int:

@@ -184,3 +184,82 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workflow_name} @ {self.evaluated_at:%Y-%m-%d %H:%M}: {self.outcome}"
+
+
+# --- engine status and per-workflow stats (SPEC §12) -----------------------------------------
+
+
+class RunSource(models.TextChoices):
+    LOOP = "loop", "run_workflows --loop"
+    ONCE = "once", "run_workflows (one run, e.g. cron)"
+    REPLAY = "replay", "Replay (--at or replay_sample)"
+    RUN_NOW = "run_now", "Run now (dry run from a page)"
+
+
+class EngineRun(models.Model):
+    """One engine run: when it started and ended, where, and what it did (its summary).
+
+    Only `loop` and `once` runs count as the runner being alive; replays and Run now are kept
+    for the record but say nothing about the scheduled runner.
+    """
+
+    started_at = models.DateTimeField(db_index=True, help_text="Wall-clock start")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    evaluated_at = models.DateTimeField(help_text="The run's `now` (a past time for replays)")
+    source = models.CharField(max_length=8, choices=RunSource.choices, default=RunSource.ONCE)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["source", "-started_at"])]
+
+    def __str__(self) -> str:
+        state = "finished" if self.finished_at else "running or stopped"
+        return f"{self.source} run on {self.host} at {self.started_at:%Y-%m-%d %H:%M:%S} ({state})"
+
+
+class RunnerHeartbeat(models.Model):
+    """The `--loop` runner's pulse: one row per (host, pid), refreshed every HEARTBEAT seconds
+    while it runs; `stopped_at` is set when it stops cleanly (a kill leaves it stale)."""
+
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-beat_at"]
+        constraints = [models.UniqueConstraint(fields=["host", "pid"], name="unique_runner")]
+
+    def __str__(self) -> str:
+        return f"runner {self.host}:{self.pid} last beat {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class WorkflowStats(models.Model):
+    """A workflow's order stats over the 7-day window, as of `computed_at` (each engine run
+    recomputes them), so list pages read one table instead of every order."""
+
+    workflow = models.OneToOneField(Workflow, on_delete=models.CASCADE, primary_key=True,
+                                    related_name="stats")
+    computed_at = models.DateTimeField()
+    placed = models.PositiveIntegerField(default=0)
+    live = models.PositiveIntegerField(default=0, help_text="Sent to a broker (not notify-only)")
+    notified = models.PositiveIntegerField(default=0, help_text="Notify-only, not dry runs")
+    dry = models.PositiveIntegerField(default=0)
+    measured = models.PositiveIntegerField(default=0, help_text="Orders with an outcome")
+    triggered = models.PositiveIntegerField(default=0)
+    triggered_pct = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    filled_pct = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True,
+                                     help_text="Of live Saxo orders; empty without any")
+    median_mfe_pct = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    median_mae_pct = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "workflow stats"
+
+    def __str__(self) -> str:
+        return f"{self.workflow_id}: {self.placed} placed, as of {self.computed_at:%Y-%m-%d %H:%M}"

@@ -51,13 +51,17 @@ class WorkflowDecision:
 @dataclass(frozen=True)
 class RunOptions:
     """How to run: which workflows (`names_or_ids`, `shard` = (k, n), 1-based), forced dry run,
-    a `stop` event checked between workflows, and a `progress` callback per decision."""
+    a `stop` event checked between workflows, a `progress` callback per decision, the run's
+    `source` in the run ledger, and whether to measure order outcomes afterwards."""
 
     names_or_ids: Sequence[str] = ()
     dry_run: bool = False
     shard: tuple[int, int] | None = None
     stop: threading.Event | None = None
     progress: Callable[[WorkflowDecision], None] | None = None
+    # --- engine status (SPEC §12): what the run ledger calls this run; outcome step or not ---
+    source: str = "once"  # workflows.models.RunSource
+    measure_outcomes: bool = True
 
 
 @dataclass(frozen=True)

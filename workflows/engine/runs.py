@@ -9,14 +9,14 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date, datetime
 
 from django.db.models import Q
 
 from orders import services as order_services
-from workflows.core.types import WorkflowSpec
-from workflows.engine import ledger, pipeline
+from workflows.core.types import MarketData, WorkflowSpec
+from workflows.engine import ledger, outcomes, pipeline, runlog
 from workflows.engine.decisions import RunOptions, RunSummary, WorkflowDecision
 from workflows.engine.deps import Deps
 from workflows.engine.sharing import SharedMarketData, candle_requests
@@ -30,13 +30,27 @@ class UnknownWorkflowError(LookupError):
 
 
 def run(now: datetime, *, deps: Deps, options: RunOptions | None = None) -> RunSummary:
-    """Run every due workflow once as of `now` (aware UTC).
+    """Run every due workflow once as of `now` (aware UTC), then measure order outcomes;
+    the run's start, end, host and summary go to the run ledger (`EngineRun`).
 
     Each workflow is isolated: its failure becomes a FAILED decision, one errors-channel
     message, and the run goes on. Raises UnknownWorkflowError for an unknown `--workflow`;
     database errors while selecting workflows propagate (a setup error).
     """
     options = options or RunOptions()
+    entry = runlog.start_run(now=now, source=options.source, started_at=deps.clock())
+    try:
+        summary = run_workflows(now, deps=deps, options=options)
+    except BaseException as exc:
+        runlog.finish_run(entry, finished_at=deps.clock(), summary={},
+                          error=f"{type(exc).__name__}: {exc}")
+        raise
+    runlog.finish_run(entry, finished_at=deps.clock(), summary=asdict(summary))
+    return summary
+
+
+def run_workflows(now: datetime, *, deps: Deps, options: RunOptions) -> RunSummary:
+    """The run itself (see `run`), without the run ledger."""
     flush_outbox(deps)
     specs = due_specs(now.date(), options)
     shared = SharedMarketData(deps.market_data, now=now, workers=deps.fetch_concurrency)
@@ -51,7 +65,20 @@ def run(now: datetime, *, deps: Deps, options: RunOptions | None = None) -> RunS
         decisions.append(decision)
         if options.progress is not None:
             options.progress(decision)
+    if options.measure_outcomes:
+        measure_outcomes(now, shared)
     return RunSummary.of(decisions)
+
+
+def measure_outcomes(now: datetime, market_data: MarketData) -> None:
+    """The outcome step (engine/outcomes.py); its failure is logged and never fails the run."""
+    try:
+        report = outcomes.measure_outcomes(now, market_data=market_data)
+    except Exception:  # noqa: BLE001 - outcomes are a report on the past; trading goes on
+        log.exception("measuring order outcomes failed")
+        return
+    log.info("outcomes: %s orders in the window, %s measured, %s updated, %s without bars",
+             report.orders, report.measured, report.updated, report.no_data)
 
 
 def flush_outbox(deps: Deps) -> None:

@@ -130,7 +130,8 @@ def run_now(*, workflow: Workflow, now: datetime) -> RunNowResult:
         deps = build_deps(context="run_now")
     except ImproperlyConfigured as exc:
         return RunNowResult(messages.ERROR, f"Run now is not possible: {exc}")
-    options = RunOptions(names_or_ids=[str(workflow.id)], dry_run=True)
+    options = RunOptions(names_or_ids=[str(workflow.id)], dry_run=True, source="run_now",
+                         measure_outcomes=False)
     summary = engine.run(now, deps=deps, options=options)
     if summary.evaluated == 0:
         return RunNowResult(messages.WARNING, "Run now (dry run): not evaluated (the workflow "

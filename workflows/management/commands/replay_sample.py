@@ -36,7 +36,9 @@ class Command(BaseCommand):
         slots = session_slots(end - timedelta(days=days), end)
         totals = {"evaluated": 0, "placed": 0, "failed": 0}
         for slot in slots:
-            summary = engine.run(slot, deps=deps)
+            # Outcomes once, at the last slot: every order is measured from the bars up to it.
+            options = engine.RunOptions(source="replay", measure_outcomes=slot == slots[-1])
+            summary = engine.run(slot, deps=deps, options=options)
             for key in totals:
                 totals[key] += getattr(summary, key)
             if opts["verbosity"] > 1:

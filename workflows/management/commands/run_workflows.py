@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from workflows import engine
 from workflows.engine.decisions import RunOptions, WorkflowDecision
 from workflows.engine.deps import build_deps
+from workflows.engine.runlog import Heartbeat
 from workflows.engine.schedule import next_slot, parse_at
 
 
@@ -48,9 +49,11 @@ class Command(BaseCommand):
         previous = {sig: signal.signal(sig, lambda *_: stop.set())
                     for sig in (signal.SIGTERM, signal.SIGINT) if main}
         show = self.stdout.isatty() or opts["verbosity"] > 1
+        source = "loop" if opts["loop"] else "replay" if opts["at"] else "once"
         options = RunOptions(names_or_ids=opts["workflow"], dry_run=opts["dry_run"],
                              shard=opts["shard"], stop=stop,
-                             progress=self.progress if show else None)
+                             progress=self.progress if show else None, source=source)
+        heartbeat = Heartbeat(deps.clock).start() if opts["loop"] else None
         try:
             while not stop.is_set():
                 if opts["loop"] and stop.wait(self.seconds_to_next_slot()):
@@ -59,6 +62,8 @@ class Command(BaseCommand):
                 if not opts["loop"]:
                     break
         finally:
+            if heartbeat is not None:
+                heartbeat.stop()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
 
