@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -40,14 +41,35 @@ def _run(check: Callable[[], None], expected: tuple[type[Exception], ...]) -> st
     return "ok"
 
 
+def _runner() -> dict[str, str]:
+    """The engine runner's state (SPEC §12): "ok", "late" or "unknown" (database down)."""
+    from workflows.status import runner_status  # korder_site -> apps, at call time
+
+    try:
+        status = runner_status(timezone.now())
+    except DatabaseError as exc:
+        log.warning("health check: runner state unknown: %s", exc)
+        return {"state": "unknown", "detail": "the database did not answer"}
+    last = status.last_run.started_at.isoformat() if status.last_run else None
+    return {"state": status.state, "detail": status.reason, "last_run": last,
+            "next_slot": status.next_slot.isoformat()}
+
+
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and the order store answer. `runner` says whether the engine
+    keeps its slots; a late runner makes it 503 only with `?strict=1` (load balancers keep
+    serving the UI while the engine is down)."""
     results = {name: _run(check, expected) for name, (check, expected) in CHECKS.items()}
     down = [name for name, result in results.items() if result != "ok"]
+    runner = _runner()
+    if request.GET.get("strict") == "1" and runner["state"] != "ok":
+        down.append("runner")
     body = {
         "status": "ok" if not down else "unavailable",
         "checks": results,
+        "runner": runner,
         "detail": "all checks passed" if not down else f"down: {', '.join(down)}",
     }
     return JsonResponse(body, status=503 if down else 200)

@@ -25,6 +25,7 @@ from workflows.schemas import (
     AssetOut,
     AssetQuery,
     AssetWorkflowOut,
+    EngineStatusOut,
     IndicatorTypeOut,
     OrderListQuery,
     WorkflowListOut,
@@ -40,6 +41,7 @@ from workflows.services import (
     replace_workflow,
 )
 from workflows.specs import spec_from_workflow
+from workflows.status import engine_status
 from workflows.validation import WorkflowIn
 
 router = Router()
@@ -150,3 +152,14 @@ def asset_workflows(request: HttpRequest, query: Query[AssetQuery]) -> AssetOut:
 @router.get("/indicator-types", response={200: list[IndicatorTypeOut], 401: ErrorOut})
 def indicator_types(request: HttpRequest) -> list[IndicatorTypeOut]:
     return [IndicatorTypeOut(value=name.value, label=name.label) for name in IndicatorName]
+
+
+# --- engine status (SPEC §12) ----------------------------------------------------------------
+
+
+@router.get("/status", response={200: EngineStatusOut, 401: ErrorOut})
+def engine_status_(request: HttpRequest) -> EngineStatusOut:
+    """The engine (last run, next slot, late or not), markets open now, broker mode and Saxo
+    token expiry, the order store and the outbox backlog. A store outage is reported in
+    `order_store`, not as an error."""
+    return EngineStatusOut.from_status(engine_status(timezone.now()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 from uuid import UUID
 
@@ -19,6 +19,7 @@ from workflows.core.types import ConditionSpec, IndicatorName, WorkflowSpec
 from workflows.models import Workflow
 from workflows.selectors import SORTS, OrderFilters, WorkflowFilters, WorkflowRow
 from workflows.specs import definition_from_workflow
+from workflows.status import EngineStatus
 from workflows.validation import LowerEnum
 
 # --- request body --------------------------------------------------------------------------
@@ -308,3 +309,75 @@ class AssetOut(Schema):
 class IndicatorTypeOut(Schema):
     value: str
     label: str
+
+
+# --- engine status (SPEC §12): GET /api/workflow/status ---------------------------------------
+
+
+class EngineRunOut(Schema):
+    started_at: UtcDateTime
+    finished_at: UtcDateTime | None = None
+    evaluated_at: UtcDateTime
+    source: str
+    host: str
+    summary: dict[str, Any]
+    error: str = ""
+
+
+class RunnerOut(Schema):
+    state: str = Field(description="ok, or late: a due slot passed (+5 min) without a run, "
+                       "or the --loop heartbeat went stale")
+    late: bool
+    reason: str
+    last_run: EngineRunOut | None = None
+    heartbeat_at: UtcDateTime | None = None
+    heartbeat_host: str | None = None
+    next_slot: UtcDateTime = Field(description="Next :01/:31 weekday slot (UTC)")
+    due_slot: UtcDateTime = Field(description="The latest slot a run must have started by")
+
+
+class MarketOut(Schema):
+    market: str
+    name: str
+    open: bool
+    next_change: UtcDateTime | None = Field(None, description="Next open, or next close")
+
+
+class BrokerOut(Schema):
+    mode: str = Field(description="notify or saxo")
+    label: str
+    environment: str | None = None
+    token_expires_at: UtcDateTime | None = None
+    refresh_expires_at: UtcDateTime | None = None
+    token_note: str = ""
+
+
+class OrderStoreOut(Schema):
+    up: bool
+    detail: str
+    outbox_pending: int
+
+
+class EngineStatusOut(Schema):
+    now: UtcDateTime
+    runner: RunnerOut
+    markets: list[MarketOut]
+    broker: BrokerOut
+    order_store: OrderStoreOut
+
+    @staticmethod
+    def from_status(status: EngineStatus) -> EngineStatusOut:
+        runner, beat = status.runner, status.runner.heartbeat
+        return EngineStatusOut(
+            now=status.now,
+            runner=RunnerOut(
+                state=runner.state, late=runner.late, reason=runner.reason,
+                last_run=EngineRunOut.model_validate(runner.last_run) if runner.last_run else None,
+                heartbeat_at=beat.beat_at if beat else None,
+                heartbeat_host=beat.host if beat else None,
+                next_slot=runner.next_slot, due_slot=runner.due_slot,
+            ),
+            markets=[MarketOut.model_validate(m) for m in status.markets],
+            broker=BrokerOut.model_validate(status.broker),
+            order_store=OrderStoreOut.model_validate(status.store),
+        )

@@ -17,4 +17,5 @@ urlpatterns = [
     path("workflows/<uuid:workflow_id>/archive/", views.workflow_archive, name="archive"),
     path("workflows/<uuid:workflow_id>/run/", views.workflow_run, name="run"),
     path("workflow-orders/", views.order_list, name="orders"),
+    path("status/", views.status_page, name="status"),
 ]

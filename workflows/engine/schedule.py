@@ -34,3 +34,11 @@ def session_slots(start: datetime, end: datetime, *, first_hour: int = 7,
             slots.append(moment)
         moment = next_slot(moment)
     return slots
+
+
+def previous_slot(at_or_before: datetime) -> datetime:
+    """The last :01 or :31 of a weekday hour at or before `at_or_before` (aware UTC)."""
+    moment = at_or_before.astimezone(UTC).replace(second=0, microsecond=0)
+    while not (moment.minute in SLOT_MINUTES and moment.weekday() < 5):
+        moment -= timedelta(minutes=1)
+    return moment

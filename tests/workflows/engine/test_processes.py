@@ -68,14 +68,26 @@ def wait_for_handler(pid: int, sig: signal.Signals, timeout: float = 60) -> None
     raise AssertionError(f"process {pid} never installed a handler for {sig.name}")
 
 
-def test_the_loop_stops_cleanly_on_sigterm(env):
+def heartbeats(tmp_path: Path) -> list[tuple]:
+    with sqlite3.connect(tmp_path / "var" / "korder.sqlite3") as db:
+        return db.execute("select beat_at, stopped_at from workflows_runnerheartbeat").fetchall()
+
+
+def test_the_loop_beats_and_stops_cleanly_on_sigterm(env, tmp_path):
     runner = subprocess.Popen([sys.executable, "manage.py", "run_workflows", "--loop"],
                               cwd=REPO, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     try:
         wait_for_handler(runner.pid, signal.SIGTERM)  # Django set up, waiting for :01/:31
+        deadline = time.monotonic() + 60
+        while not heartbeats(tmp_path) and time.monotonic() < deadline:
+            time.sleep(0.2)  # the first beat comes once the signal handlers are in place
+        [(_, stopped_at)] = heartbeats(tmp_path)
+        assert stopped_at is None
         runner.send_signal(signal.SIGTERM)
         assert runner.wait(timeout=10) == 0
+        [(_, stopped_at)] = heartbeats(tmp_path)
+        assert stopped_at is not None  # a clean stop is not a dead runner
     finally:
         if runner.poll() is None:
             runner.kill()
