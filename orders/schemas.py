@@ -45,8 +45,31 @@ ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: Validation
 STORE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 503: ErrorOut}
 
 
-class OrderListItemOut(Schema):
-    """The contract's WorkflowOrderListItem plus `order_type` and `dry_run`."""
+class OutcomeFieldsOut(Schema):
+    """What happened after the order (SPEC §12), measured by later engine runs: all null until
+    the first measurement. Excursions are ≥ 0, in price units and in percent of the entry."""
+
+    outcome_triggered: bool | None = Field(None, description="Price traded through the order")
+    outcome_triggered_at: UtcDateTime | None = None
+    outcome_entry: float | None = Field(None, description="Order price, or the open of a gap")
+    outcome_mfe: float | None = Field(None, description="Max favourable excursion, to 1 day")
+    outcome_mae: float | None = Field(None, description="Max adverse excursion, to 1 day")
+    outcome_mfe_pct: float | None = None
+    outcome_mae_pct: float | None = None
+    outcome_mfe_1h: float | None = None
+    outcome_mae_1h: float | None = None
+    outcome_mfe_1h_pct: float | None = None
+    outcome_mae_1h_pct: float | None = None
+    outcome_mfe_4h: float | None = None
+    outcome_mae_4h: float | None = None
+    outcome_mfe_4h_pct: float | None = None
+    outcome_mae_4h_pct: float | None = None
+    outcome_final: bool | None = Field(None, description="True once a trading day has passed")
+    outcome_at: UtcDateTime | None = Field(None, description="When it was last measured")
+
+
+class OrderListItemOut(OutcomeFieldsOut):
+    """The contract's WorkflowOrderListItem plus `order_type`, `dry_run` and the outcome."""
 
     id: str
     workflow_id: str
@@ -79,8 +102,9 @@ class LatestOrdersOut(Schema):
     limit: int
 
 
-class OrderDetailOut(Schema):
-    """The contract's WorkflowOrderDetail plus the dry-run, broker and trigger-candle fields."""
+class OrderDetailOut(OutcomeFieldsOut):
+    """The contract's WorkflowOrderDetail plus the dry-run, broker, trigger-candle and outcome
+    fields."""
 
     id: str
     workflow_id: str
