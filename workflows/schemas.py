@@ -16,7 +16,7 @@ from orders.schemas import UtcDateTime
 from workflows.core.candles import open_days_between
 from workflows.core.indicators import IndicatorError, projection
 from workflows.core.types import ConditionSpec, IndicatorName, WorkflowSpec
-from workflows.models import Workflow
+from workflows.models import Workflow, WorkflowStats
 from workflows.selectors import SORTS, OrderFilters, WorkflowFilters, WorkflowRow
 from workflows.specs import definition_from_workflow
 from workflows.status import EngineStatus
@@ -74,6 +74,29 @@ class WorkflowBaseOut(Schema):
     end_date: date | None
 
 
+class WorkflowStatsOut(Schema):
+    """A workflow's orders over the 7-day window, as of `computed_at` (each engine run)."""
+
+    computed_at: UtcDateTime
+    placed: int
+    live: int = Field(description="Sent to a broker")
+    notified: int = Field(description="Notify-only broker, not dry runs")
+    dry: int
+    measured: int = Field(description="Orders with a measured outcome")
+    triggered: int
+    triggered_pct: float | None = Field(None, description="Of the measured orders")
+    filled_pct: float | None = Field(None, description="Of the live Saxo orders")
+    median_mfe_pct: float | None = Field(None, description="Triggered orders, to 1 day")
+    median_mae_pct: float | None = None
+
+    @staticmethod
+    def of(workflow: Workflow) -> WorkflowStatsOut | None:
+        try:
+            return WorkflowStatsOut.model_validate(workflow.stats)
+        except WorkflowStats.DoesNotExist:
+            return None
+
+
 class WorkflowSummaryOut(WorkflowBaseOut):
     primary_indicator: str | None
     primary_unit_time: str | None
@@ -81,6 +104,7 @@ class WorkflowSummaryOut(WorkflowBaseOut):
     created_at: UtcDateTime
     updated_at: UtcDateTime
     last_order: LastOrderOut | None
+    stats: WorkflowStatsOut | None = None
 
     @staticmethod
     def from_row(row: WorkflowRow) -> WorkflowSummaryOut:
@@ -92,6 +116,7 @@ class WorkflowSummaryOut(WorkflowBaseOut):
             primary_unit_time=primary.indicator_ut if primary else None,
             archived=wf.is_archived, created_at=wf.created_at, updated_at=wf.updated_at,
             last_order=LastOrderOut.from_orm(row.last_order) if row.last_order else None,
+            stats=WorkflowStatsOut.of(wf),
         )
 
 
@@ -149,6 +174,7 @@ class WorkflowOut(WorkflowBaseOut):
     created_at: UtcDateTime
     updated_at: UtcDateTime
     archived_at: UtcDateTime | None
+    stats: WorkflowStatsOut | None = None
 
     @staticmethod
     def from_workflow(workflow: Workflow) -> WorkflowOut:
@@ -160,6 +186,7 @@ class WorkflowOut(WorkflowBaseOut):
             created_at=workflow.created_at,
             updated_at=workflow.updated_at,
             archived_at=workflow.archived_at,
+            stats=WorkflowStatsOut.of(workflow),
         )
 
 

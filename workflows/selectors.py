@@ -11,11 +11,11 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from orders import services as order_services
 from orders.records import OrderRecord
-from workflows.models import Condition, Workflow
+from workflows.models import Condition, Workflow, WorkflowStats
 
 STATUSES = ("all", "enabled", "disabled", "archived")
 MODES = ("all", "dry_run", "live")
-SORTS = ("name", "index", "end_date", "last_order")
+SORTS = ("name", "index", "end_date", "last_order", "triggered")
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,14 @@ class WorkflowFilters:
 class WorkflowRow:
     workflow: Workflow
     last_order: OrderRecord | None
+
+    @property
+    def stats(self) -> WorkflowStats | None:
+        """The 7-day stats row, read with the workflow (select_related), None before any."""
+        try:
+            return self.workflow.stats
+        except WorkflowStats.DoesNotExist:
+            return None
 
     @property
     def primary(self) -> Condition | None:
@@ -55,7 +63,8 @@ class WorkflowPage:
 
 
 def workflows_with_conditions() -> QuerySet[Workflow]:
-    return Workflow.objects.prefetch_related(
+    """Workflows with their conditions and their 7-day stats row (a join: no extra query)."""
+    return Workflow.objects.select_related("stats").prefetch_related(
         Prefetch("conditions", queryset=Condition.objects.order_by("position"))
     )
 
@@ -83,6 +92,10 @@ def _sort_key(row: WorkflowRow, sort: str) -> tuple:
         return (wf.index.lower(), wf.name.lower())
     if sort == "end_date":
         return (wf.end_date.isoformat() if wf.end_date else "", wf.name.lower())
+    if sort == "triggered":
+        stats = row.stats
+        rate = stats.triggered_pct if stats and stats.triggered_pct is not None else -1
+        return (rate, wf.name.lower())
     if sort == "last_order":
         placed = row.last_order.placed_at.timestamp() if row.last_order else -math.inf
         return (placed, wf.name.lower())

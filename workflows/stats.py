@@ -23,7 +23,8 @@ PCT = Decimal("0.01")
 @dataclass(frozen=True)
 class StatsValues:
     """placed = live + notified + dry; triggered % of the measured orders; filled % of the
-    live Saxo orders; medians of MFE/MAE in percent of the entry over triggered orders."""
+    live Saxo orders with a known status; medians of MFE/MAE in percent of the entry over
+    triggered orders."""
 
     placed: int = 0
     live: int = 0
@@ -46,15 +47,15 @@ def _median(values: Sequence[Decimal]) -> Decimal | None:
 
 
 def compute_stats(records: Iterable[OrderRecord]) -> StatsValues:
-    """Stats of one workflow's orders (the caller picks the window). A record without a
-    `status` (rows from before the lifecycle) counts as not filled."""
+    """Stats of one workflow's orders (the caller picks the window). Filled % is over the live
+    Saxo orders whose lifecycle `status` is known (rows without one are left out)."""
     rows = list(records)
     dry = [r for r in rows if r.dry_run]
     live = [r for r in rows if not r.dry_run and r.broker != "notify"]
     measured = [r for r in rows if r.outcome_triggered is not None]
     triggered = [r for r in measured if r.outcome_triggered]
-    saxo = [r for r in live if r.broker == "saxo"]
-    filled = [r for r in saxo if getattr(r, "status", None) in FILLED]
+    saxo = [r for r in live if r.broker == "saxo" and getattr(r, "status", None) is not None]
+    filled = [r for r in saxo if r.status in FILLED]  # type: ignore[attr-defined]
     return StatsValues(
         placed=len(rows), live=len(live), notified=len(rows) - len(live) - len(dry),
         dry=len(dry), measured=len(measured), triggered=len(triggered),
