@@ -125,6 +125,11 @@ KORDER_DYNAMODB_ENDPOINT = env_str("KORDER_DYNAMODB_ENDPOINT")
 KORDER_DYNAMODB_REGION = env_str("KORDER_DYNAMODB_REGION", "eu-west-1") or "eu-west-1"
 KORDER_DYNAMODB_TABLE = env_str("KORDER_DYNAMODB_TABLE", "workflow_orders") or "workflow_orders"
 KORDER_DYNAMODB_LOCAL_PORT = env_int("KORDER_DYNAMODB_LOCAL_PORT", 8001, minimum=1)
+# Per-attempt limits of every store call: a frozen store fails a call in seconds (the record
+# goes to the outbox), it never hangs a run or a page.
+KORDER_DYNAMODB_CONNECT_TIMEOUT_MS = env_int("KORDER_DYNAMODB_CONNECT_TIMEOUT_MS", 1000, minimum=1)
+KORDER_DYNAMODB_READ_TIMEOUT_MS = env_int("KORDER_DYNAMODB_READ_TIMEOUT_MS", 2000, minimum=1)
+KORDER_DYNAMODB_MAX_RETRIES = env_int("KORDER_DYNAMODB_MAX_RETRIES", 1, minimum=0)
 KORDER_ORDER_RETENTION_DAYS = env_int("KORDER_ORDER_RETENTION_DAYS", 7, minimum=1)
 _has_aws_credentials = bool(os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE"))
 if not KORDER_DYNAMODB_ENDPOINT and not _has_aws_credentials:

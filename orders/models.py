@@ -20,7 +20,8 @@ from pynamodb.models import Model
 
 from orders.attributes import DecimalAttribute, EpochDateTimeAttribute
 
-# Short timeouts and one retry: a stopped store fails in about a second, not a minute.
+# Short timeouts and one retry: a stopped store fails in seconds, not minutes. The defaults;
+# `store.configure()` applies KORDER_DYNAMODB_CONNECT_TIMEOUT_MS / _READ_TIMEOUT_MS / _MAX_RETRIES.
 CONNECT_TIMEOUT_SECONDS = 1
 READ_TIMEOUT_SECONDS = 2
 MAX_RETRY_ATTEMPTS = 1

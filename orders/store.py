@@ -1,8 +1,11 @@
 """Every DynamoDB call of the order history: queries, conditional writes, table admin.
 
-The only module that touches PynamoDB. Each PynamoDB/botocore failure becomes one
-`OrderStoreUnavailable` naming the operation, endpoint and table; no read ever turns a
-failure into an empty answer.
+The only module that touches PynamoDB. Every failure of the client library (PynamoDB or
+botocore errors, timeouts whose `response` is None, throttling, resets, anything it raises)
+becomes one `OrderStoreUnavailable` naming the operation, endpoint and table; no read ever
+turns a failure into an empty answer. The client has short timeouts and bounded retries
+(KORDER_DYNAMODB_CONNECT_TIMEOUT_MS / _READ_TIMEOUT_MS / _MAX_RETRIES): a frozen store fails
+a call in seconds, never hangs it.
 """
 
 from __future__ import annotations
@@ -30,7 +33,12 @@ from pynamodb.exceptions import (
 )
 
 from orders.errors import OrderCollision, OrderStoreUnavailable
-from orders.models import WorkflowOrder
+from orders.models import (
+    CONNECT_TIMEOUT_SECONDS,
+    MAX_RETRY_ATTEMPTS,
+    READ_TIMEOUT_SECONDS,
+    WorkflowOrder,
+)
 from orders.records import EPOCH, OrderRecord
 
 log = logging.getLogger(__name__)
@@ -39,7 +47,7 @@ _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 _DUMMY_CREDENTIAL = "korder-local"  # local servers only check that requests are signed
 _TABLE_POLL_SECONDS = 0.05
 _TABLE_WAIT_SECONDS = 60.0
-_CONNECTIONS: dict[tuple[str | None, str], Connection] = {}
+_CONNECTIONS: dict[tuple[str | None, str, Limits], Connection] = {}
 _INDEX_RETRY_SECONDS = 300.0
 _COUNT_INDEX_MISSING: dict[tuple[str | None, str], float] = {}  # binding -> when found missing
 IndexState = Literal["present", "creating", "unsupported", "refused"]
@@ -52,31 +60,46 @@ class Binding:
     region: str
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How long one call may take: per-attempt timeouts and retries after the first attempt."""
+
+    connect_timeout: float = CONNECT_TIMEOUT_SECONDS
+    read_timeout: float = READ_TIMEOUT_SECONDS
+    max_retries: int = MAX_RETRY_ATTEMPTS
+
+
 def is_local_endpoint(endpoint: str | None) -> bool:
     return bool(endpoint) and urlparse(endpoint).hostname in _LOCAL_HOSTS
 
 
-def bind(*, table_name: str, endpoint: str | None, region: str) -> None:
-    """Point the model at a table/endpoint; drops the cached connection."""
+def bind(*, table_name: str, endpoint: str | None, region: str,
+         limits: Limits | None = None) -> None:
+    """Point the model at a table/endpoint with these call limits; drops the cached
+    connection."""
+    limits = limits or Limits()
     meta: Any = WorkflowOrder.Meta
     meta.table_name = table_name
     meta.host = endpoint or None
     meta.region = region
+    meta.connect_timeout_seconds = limits.connect_timeout
+    meta.read_timeout_seconds = limits.read_timeout
+    meta.max_retry_attempts = limits.max_retries
     local = is_local_endpoint(endpoint)
     meta.aws_access_key_id = _DUMMY_CREDENTIAL if local else None
     meta.aws_secret_access_key = _DUMMY_CREDENTIAL if local else None
     WorkflowOrder._connection = None
-    _share_client(endpoint=endpoint, region=region)
+    _share_client(endpoint=endpoint, region=region, limits=limits)
 
 
-def _share_client(*, endpoint: str | None, region: str) -> None:
+def _share_client(*, endpoint: str | None, region: str, limits: Limits) -> None:
     """Reuse one botocore client per endpoint across table names.
 
     Building a client costs ~100 ms, and PynamoDB builds one per table name; tests (a table per
     test) and outage switches rebind often.
     """
     table_connection = WorkflowOrder._get_connection()  # lazy: no client built yet
-    shared = _CONNECTIONS.setdefault((endpoint, region), table_connection.connection)
+    shared = _CONNECTIONS.setdefault((endpoint, region, limits), table_connection.connection)
     if shared is table_connection.connection:
         return
     try:
@@ -87,11 +110,16 @@ def _share_client(*, endpoint: str | None, region: str) -> None:
 
 
 def configure() -> None:
-    """Bind the model from KORDER_DYNAMODB_TABLE / _ENDPOINT / _REGION."""
+    """Bind the model from KORDER_DYNAMODB_TABLE / _ENDPOINT / _REGION and the call limits."""
     bind(
         table_name=settings.KORDER_DYNAMODB_TABLE,
         endpoint=settings.KORDER_DYNAMODB_ENDPOINT or None,
         region=settings.KORDER_DYNAMODB_REGION,
+        limits=Limits(
+            connect_timeout=settings.KORDER_DYNAMODB_CONNECT_TIMEOUT_MS / 1000,
+            read_timeout=settings.KORDER_DYNAMODB_READ_TIMEOUT_MS / 1000,
+            max_retries=settings.KORDER_DYNAMODB_MAX_RETRIES,
+        ),
     )
 
 
@@ -102,16 +130,44 @@ def current_binding() -> Binding:
 
 @contextmanager
 def _guard(operation: str) -> Iterator[None]:
+    """Map any failure inside to OrderStoreUnavailable; our own errors pass unchanged.
+
+    Deliberately broad: the client library fails in more ways than it declares (PynamoDB
+    errors, botocore's ClientError and BotoCoreError, urllib3/socket errors, and
+    AttributeError from `cause_response_code` when a timeout has no response).
+    """
     try:
         yield
-    except (PynamoDBException, BotoCoreError) as exc:
+    except (OrderStoreUnavailable, OrderCollision):
+        raise
+    except Exception as exc:
         where = current_binding()
         cause = getattr(exc, "cause", None) or exc
+        if not isinstance(exc, PynamoDBException | BotoCoreError | ClientError):
+            log.warning("order store %s raised %s", operation, type(exc).__name__, exc_info=True)
         raise OrderStoreUnavailable(
             f"order store {operation} failed (table {where.table_name!r} at "
-            f"{where.endpoint or 'AWS ' + where.region}): {cause}",
+            f"{where.endpoint or 'AWS ' + where.region}): {type(cause).__name__}: {cause}",
             public=f"the order store did not answer ({operation})",
         ) from exc
+
+
+def _error_code(exc: PynamoDBException) -> str | None:
+    """The DynamoDB error code of a failed call; None when there was no answer (a timeout or
+    a reset has `response=None`, which PynamoDB's `cause_response_code` cannot handle)."""
+    return _error_field(exc, "Code")
+
+
+def _error_message(exc: PynamoDBException) -> str:
+    return _error_field(exc, "Message") or ""
+
+
+def _error_field(exc: PynamoDBException, field: str) -> str | None:
+    response = getattr(exc.cause, "response", None)
+    if not isinstance(response, dict):
+        return None
+    error = response.get("Error")
+    return error.get(field) if isinstance(error, dict) else None
 
 
 # --- table administration ----------------------------------------------------------------
@@ -232,7 +288,7 @@ def put_order(*, record: OrderRecord, ttl: int) -> Literal["stored", "duplicate"
             item.save(condition=WorkflowOrder.workflow_id.does_not_exist())
             return "stored"
         except PutError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
+            if _error_code(exc) != "ConditionalCheckFailedException":
                 raise
         existing = WorkflowOrder.get(record.workflow_id, record.placed_at, consistent_read=True)
     if existing.id != record.id:
@@ -340,7 +396,7 @@ def count_orders(*, workflow_id: str, since: datetime) -> int:
                 if not _index_unreadable(exc):
                     raise
                 log.warning("count-index unreadable on %s; counting on the table: %s",
-                            where, exc.cause_response_message)
+                            where, _error_message(exc))
                 _COUNT_INDEX_MISSING[where] = time.monotonic()
         return WorkflowOrder.count(workflow_id, condition)
 
@@ -353,9 +409,9 @@ def _binding_key() -> tuple[str | None, str]:
 def _index_unreadable(exc: QueryError) -> bool:
     """The index does not exist (yet), or AWS is still backfilling it (moto says
     ResourceNotFound where AWS and dynalite say Validation)."""
-    message = (exc.cause_response_message or "").lower()
+    message = _error_message(exc).lower()
     codes = {"ValidationException", "ResourceNotFoundException"}
-    return exc.cause_response_code in codes and "index" in message
+    return _error_code(exc) in codes and "index" in message
 
 
 def query_latest(*, workflow_id: str, since: datetime) -> OrderRecord | None:

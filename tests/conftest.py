@@ -11,4 +11,5 @@ pytest_plugins: list[str] = [
     "tests.fixtures.order_store",
     "tests.fixtures.slack_server",
     "tests.fixtures.fake_saxo",
+    "tests.fixtures.broken_store",
 ]

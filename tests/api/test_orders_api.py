@@ -245,6 +245,18 @@ def test_with_the_store_down_order_endpoints_answer_503_not_empty(
     assert api.get(f"/api/workflow/workflows/{wf.id}").status_code == 200
 
 
+def test_a_store_that_hangs_resets_throttles_or_fails_answers_503_everywhere(
+    api: Client, client: Client, make_workflow, broken_store
+) -> None:
+    wf = make_workflow()
+    for url in (f"/api/workflow/workflows/{wf.id}/orders",  # the Query and the COUNT query
+                "/api/workflow/orders", f"/api/workflow/orders/{UNKNOWN}"):
+        response = api.get(url)
+        assert response.status_code == 503, (url, response.content[:200])
+        assert response.json()["detail"].startswith("Order history store unavailable")
+    assert client.get("/healthz").status_code == 503
+
+
 def test_healthz_names_the_order_store_when_it_is_down(client: Client, order_store) -> None:
     order_store.stop()
     response = client.get("/healthz")
