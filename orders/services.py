@@ -21,6 +21,7 @@ from orders import store
 from orders.errors import OrderCollision, OrderNotFound, OrderStoreUnavailable
 from orders.models import OutboxRecord
 from orders.records import OrderRecord, record_from_dict, record_to_dict, ttl_for
+from orders.signals import records_landed
 
 log = logging.getLogger(__name__)
 
@@ -52,18 +53,25 @@ def record_order(*, record: OrderRecord) -> RecordOutcome:
     """Write one record with a conditional put.
 
     Returns "stored", "duplicate" (the same record was already there: nothing written) or
-    "outboxed" (store unavailable: the full record waits in the outbox for `flush_outbox`).
-    Raises OrderCollision if a different record holds the key (never overwrites).
+    "outboxed" (the write failed in any way: unavailable, timed out, throttled, or an
+    unexpected exception; the full record waits in the outbox for `flush_outbox`).
+    Raises OrderCollision if a different record holds the key (never overwrites), and the
+    database's error if even the outbox cannot be written.
     """
     try:
         return store.put_order(record=record, ttl=ttl_for(record.placed_at, retention()))
-    except OrderStoreUnavailable as exc:
+    except OrderCollision:
+        raise
+    except Exception as exc:  # noqa: BLE001 - SPEC §5 step 7: any failure -> outbox
+        if not isinstance(exc, OrderStoreUnavailable):
+            log.exception("writing order %s failed unexpectedly", record.id)
         log.warning("order %s kept in the outbox: %s", record.id, exc)
-        _keep_in_outbox(record, str(exc))
+        keep_in_outbox(record, error=f"{type(exc).__name__}: {exc}")
         return "outboxed"
 
 
-def _keep_in_outbox(record: OrderRecord, error: str) -> None:
+def keep_in_outbox(record: OrderRecord, *, error: str) -> None:
+    """Keep `record` in the outbox (idempotent per order id) for `flush_outbox` to write."""
     OutboxRecord.objects.get_or_create(
         order_id=record.id,
         defaults={
@@ -83,11 +91,13 @@ def flush_outbox(*, now: datetime | None = None) -> FlushResult:
 
     A record the store already has counts as a duplicate (nothing doubled). Stops at the first
     unavailability: the rest stay pending and count as failed. A collision stays pending with
-    its error (visible in the admin) and counts as failed.
+    its error (visible in the admin) and counts as failed. Sends `records_landed` with the
+    ids that reached the store.
     """
     flushed_at = now or timezone.now()
     pending = list(OutboxRecord.objects.filter(flushed_at__isnull=True).order_by("placed_at"))
     counts = {"stored": 0, "duplicate": 0, "failed": 0}
+    landed: list[str] = []
     for position, row in enumerate(pending):
         try:
             outcome = _write_outboxed(row)
@@ -101,6 +111,9 @@ def flush_outbox(*, now: datetime | None = None) -> FlushResult:
             continue
         counts[outcome] += 1
         _mark_flushed(row, flushed_at)
+        landed.append(str(row.order_id))
+    if landed:
+        records_landed.send(sender=OutboxRecord, order_ids=landed, now=flushed_at)
     return FlushResult(counts["stored"], counts["duplicate"], counts["failed"])
 
 

@@ -7,6 +7,9 @@ class WorkflowsConfig(AppConfig):
 
     def ready(self) -> None:
         from orders.purges import register_purge
-        from workflows.engine.ledger import purge_decisions
+        from orders.signals import records_landed
+        from workflows.engine import ledger
 
-        register_purge("decision log rows", purge_decisions)
+        register_purge("decision log rows", ledger.purge_decisions)
+        # an outbox flush (any process) tells the claims their record landed
+        records_landed.connect(ledger.records_landed, dispatch_uid="workflows.claims_recorded")

@@ -70,7 +70,8 @@ def existing_claim(intent: OrderIntent) -> models.RunClaim | None:
 _MOVES: dict[models.ClaimStatus, tuple[models.ClaimStatus, ...]] = {
     models.ClaimStatus.PLACED: (models.ClaimStatus.CLAIMED,),
     models.ClaimStatus.FAILED: (models.ClaimStatus.CLAIMED,),
-    models.ClaimStatus.RECORDED: (models.ClaimStatus.PLACED,),
+    # outboxed -> recorded when a flush lands the record
+    models.ClaimStatus.RECORDED: (models.ClaimStatus.PLACED, models.ClaimStatus.OUTBOXED),
     models.ClaimStatus.OUTBOXED: (models.ClaimStatus.PLACED,),
 }
 
@@ -104,9 +105,11 @@ def mark_recorded(order_id: str, *, outcome: RecordOutcome, now: datetime) -> bo
     return _move(order_id, models.ClaimStatus.RECORDED, now=now)
 
 
-def mark_outboxed(order_id: str, *, now: datetime) -> bool:
-    """The store was down; the record waits in the outbox: placed -> outboxed."""
-    return _move(order_id, models.ClaimStatus.OUTBOXED, now=now)
+def mark_outboxed(order_id: str, *, now: datetime, error: str = "") -> bool:
+    """The write failed (store down, timed out, collision...); the record waits in the
+    outbox: placed -> outboxed, keeping why."""
+    fields = {"error": error[:ERROR_MAX]} if error else {}
+    return _move(order_id, models.ClaimStatus.OUTBOXED, now=now, **fields)
 
 
 def mark_unrecorded(order_id: str, *, error: str, now: datetime) -> bool:
@@ -116,6 +119,20 @@ def mark_unrecorded(order_id: str, *, error: str, now: datetime) -> bool:
         order_id=order_id, status=models.ClaimStatus.PLACED
     ).update(updated_at=now, error=error[:ERROR_MAX])
     return changed == 1
+
+
+def mark_landed(order_ids: list[str], *, now: datetime) -> int:
+    """Records that reached the store later (an outbox flush, any process): outboxed (or
+    placed) -> recorded. Returns how many claims moved."""
+    claims = models.RunClaim.objects.filter(
+        order_id__in=order_ids, status__in=_MOVES[models.ClaimStatus.RECORDED]
+    )
+    return claims.update(status=models.ClaimStatus.RECORDED, updated_at=now)
+
+
+def records_landed(*, order_ids: list[str], now: datetime, **_: object) -> None:
+    """Receiver of `orders.signals.records_landed` (connected in WorkflowsConfig.ready)."""
+    mark_landed(order_ids, now=now)
 
 
 # --- decision log -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from orders import services as order_services
+from orders.errors import OrderCollision
 from orders.records import OrderRecord
 from workflows.core import conditions
 from workflows.core.indicators import IndicatorError
@@ -156,18 +157,40 @@ def rejected(
 
 
 def recorded(decision: WorkflowDecision, record: OrderRecord, deps: Deps) -> WorkflowDecision:
-    """Write the order record; the store being down puts it in the outbox (errors channel)."""
+    """Write the order record. Any failure of the write (store down, timed out, throttled,
+    a collision, anything unexpected) keeps it in the outbox, and the errors channel hears of
+    it; only a failing outbox (the database) leaves the order placed but not recorded."""
     try:
         stored = order_services.record_order(record=record)
-    except Exception as exc:  # noqa: BLE001 - e.g. OrderCollision: placed, must be visible
-        message = f"order {record.id} was placed but not recorded: {exc}"
-        ledger.mark_unrecorded(record.id, error=str(exc), now=deps.clock())
-        return replace(decision, outcome=Outcome.FAILED, reason=message, error=message)
-    ledger.mark_recorded(record.id, outcome=stored, now=deps.clock())
+    except OrderCollision as exc:
+        try:
+            order_services.keep_in_outbox(record, error=str(exc))
+        except Exception as outbox_exc:  # noqa: BLE001 - the outbox failed too: visible
+            return not_recorded(decision, record, deps, outbox_exc)
+        return outboxed(decision, record, deps, why=str(exc))
+    except Exception as exc:  # noqa: BLE001 - the outbox itself failed: must be visible
+        return not_recorded(decision, record, deps, exc)
     if stored == "outboxed":
-        message = f"order {record.id} placed; order store unavailable, record kept in the outbox"
-        return replace(decision, outcome=Outcome.ORDERED, error=message)
+        return outboxed(decision, record, deps, why="order store unavailable")
+    ledger.mark_recorded(record.id, outcome=stored, now=deps.clock())
     return replace(decision, outcome=Outcome.ORDERED)
+
+
+def outboxed(
+    decision: WorkflowDecision, record: OrderRecord, deps: Deps, *, why: str
+) -> WorkflowDecision:
+    """The record waits in the outbox: the claim says so, the errors channel hears why."""
+    ledger.mark_outboxed(record.id, now=deps.clock(), error=why)
+    message = f"order {record.id} placed; {why}, record kept in the outbox"
+    return replace(decision, outcome=Outcome.ORDERED, error=message)
+
+
+def not_recorded(decision: WorkflowDecision, record: OrderRecord, deps: Deps,
+                 exc: Exception) -> WorkflowDecision:
+    log.error("order %s placed but not recorded: %r", record.id, record, exc_info=exc)
+    message = f"order {record.id} was placed but not recorded: {exc}"
+    ledger.mark_unrecorded(record.id, error=str(exc), now=deps.clock())
+    return replace(decision, outcome=Outcome.FAILED, reason=message, error=message)
 
 
 def already_handled(

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from orders import services as order_services
 from orders.models import OutboxRecord
+from tests.fixtures.order_store import make_order_record
 from workflows import engine
 from workflows.core.types import BrokerError, OrderIntent, Placement
 from workflows.models import ClaimStatus, Decision, RunClaim
@@ -65,6 +68,69 @@ def test_failed_fetch_and_failed_store_write_do_not_stop_the_others(
     [record] = orders_of(outage)
     assert record.placed_at == NOW
     assert OutboxRecord.objects.filter(flushed_at__isnull=True).count() == 0
+    assert RunClaim.objects.get(workflow_name="b store down").status == ClaimStatus.RECORDED
+
+
+class PointStoreAt:
+    """Wraps the real notifier: after the order of `workflow_name` is notified, the order store
+    points at `endpoint` (e.g. a server that never answers)."""
+
+    def __init__(self, notifier, settings, endpoint: str, workflow_name: str):
+        self.notifier, self.settings = notifier, settings
+        self.endpoint, self.workflow_name = endpoint, workflow_name
+
+    def order(self, intent: OrderIntent, **kwargs) -> None:
+        self.notifier.order(intent, **kwargs)
+        if intent.workflow_name == self.workflow_name:
+            self.settings.KORDER_DYNAMODB_ENDPOINT = self.endpoint
+
+    def error(self, **kwargs) -> None:
+        self.notifier.error(**kwargs)
+
+
+def test_any_failure_of_the_write_keeps_the_record_in_the_outbox_and_the_flush_lands_it(
+    slack_server, order_store, make_workflow, deps, settings
+):
+    from tests.fixtures.broken_store import BrokenStore
+
+    workflow = make_workflow("frozen store")
+    settings.KORDER_DYNAMODB_READ_TIMEOUT_MS = 300
+    frozen = BrokenStore("silent")  # reads the request, never answers: ReadTimeoutError
+    notifier = PointStoreAt(deps.notifier, settings, frozen.endpoint, "frozen store")
+    try:
+        summary = engine.run(NOW, deps=replace(deps, notifier=notifier))
+    finally:
+        frozen.close()
+
+    assert (summary.placed, summary.failed) == (1, 0)
+    claim = RunClaim.objects.get(workflow_name="frozen store")
+    assert claim.status == ClaimStatus.OUTBOXED
+    assert OutboxRecord.objects.filter(flushed_at__isnull=True).count() == 1
+    [error] = slack_server.messages("#errors")
+    assert "outbox" in error["text"] and "not recorded" not in error["text"]
+
+    order_store.start()
+    call_command("flush_outbox", stdout=StringIO())
+
+    [record] = orders_of(workflow)
+    assert record.id == str(claim.order_id)
+    assert RunClaim.objects.get(workflow_name="frozen store").status == ClaimStatus.RECORDED
+
+
+def test_a_colliding_record_is_kept_in_the_outbox_not_dropped(
+    slack_server, order_store, make_workflow, deps
+):
+    workflow = make_workflow("collides")
+    intruder = make_order_record(workflow_id=str(workflow.id), placed_at=NOW)
+    assert order_services.record_order(record=intruder) == "stored"
+
+    summary = engine.run(NOW, deps=deps)
+
+    assert (summary.placed, summary.failed) == (1, 0)
+    [row] = OutboxRecord.objects.all()
+    assert row.workflow_id == str(workflow.id) and "already holds key" in row.last_error
+    assert RunClaim.objects.get().status == ClaimStatus.OUTBOXED
+    assert orders_of(workflow) == [intruder]  # never overwritten
 
 
 class RejectingBroker:
