@@ -7,11 +7,12 @@ Both are real loopback servers, like the shared fixtures; they differ in what ca
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,17 @@ class KillableDynalite:
         while local_server.port_in_use(self.port) and time.monotonic() < deadline:
             time.sleep(0.02)
 
+    def freeze(self) -> None:
+        """SIGSTOP: the process keeps its port (the kernel still accepts connections) but
+        answers nothing, like a hung server or a stalled network."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        """SIGCONT: it resumes, and answers the requests that waited meanwhile."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
     @property
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -65,16 +77,18 @@ def killable_store(tmp_path: Path, settings: Any) -> Iterator[KillableDynalite]:
     try:
         yield server
     finally:
-        server.kill()
+        server.kill()  # SIGKILL ends a stopped process too
 
 
 class SlackStub:
     """A loopback Slack Web API. `status` (200, 429, 500) and `delay` (seconds before the
-    answer) apply to every call; each call is recorded (method, JSON/form body, time)."""
+    answer) apply to every call; each call is recorded (method, JSON/form body, time).
+    `on_post`, when set, is called with each chat.postMessage body before it is answered."""
 
     def __init__(self) -> None:
         self.status = 200
         self.delay = 0.0
+        self.on_post: Callable[[dict[str, Any]], None] | None = None
         self.lock = threading.Lock()
         self.calls: list[dict[str, Any]] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _slack_handler(self))
@@ -109,7 +123,9 @@ def _slack_handler(stub: SlackStub) -> type[BaseHTTPRequestHandler]:
             with stub.lock:
                 stub.calls.append({"method": self.path.rsplit("/", 1)[-1], "body": body,
                                    "at": time.monotonic()})
-                status, delay = stub.status, stub.delay
+                status, delay, hook = stub.status, stub.delay, stub.on_post
+            if hook is not None and self.path.endswith("chat.postMessage"):
+                hook(body)
             if delay:
                 time.sleep(delay)
             if status == 200:
