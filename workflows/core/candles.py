@@ -89,11 +89,13 @@ def open_days_between(start: date, end: date, market: Market) -> int:
 def session_anchor(now: datetime, market: Market) -> datetime:
     """The last session close (close-label hour :00 UTC) at or before `now` (reference §3.2).
 
-    Weekends and exchange holidays are skipped; within today's session the anchor is `now`."""
+    Weekends are skipped, exchange holidays are NOT (reference: "the broker simply returns older
+    bars"): on a holiday the newest candles are the previous session's last ones, complete.
+    Within today's session the anchor is `now`."""
     open_minute = SESSIONS[market].open_minute
     for back in range(8):
         day = (now - timedelta(days=back)).date()
-        if not is_trading_day(day, market):
+        if day.weekday() >= 5:
             continue
         open_hour, close_hour = session_hours_utc(market, day)
         closing = datetime.combine(day, time(close_hour), UTC)

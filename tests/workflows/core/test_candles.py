@@ -35,13 +35,53 @@ def test_session_hours_follow_daylight_saving_time(market, day, hours) -> None:
         (Market.EU, utc(2024, 6, 21, 10, 31), utc(2024, 6, 21, 10, 31)),
         (Market.EU, utc(2024, 6, 21, 6, 59), utc(2024, 6, 20, 15)),  # before the open
         (Market.EU, utc(2024, 6, 23, 12), utc(2024, 6, 21, 15)),  # Sunday
-        (Market.EU, utc(2024, 12, 25, 12), utc(2024, 12, 24, 16)),  # Euronext holiday
         (Market.US, utc(2024, 6, 18, 21), utc(2024, 6, 18, 19)),
         (Market.US, utc(2024, 6, 18, 13, 29), utc(2024, 6, 17, 19)),
     ],
 )
 def test_the_fetch_anchor_is_the_last_session_close(market, now, anchor) -> None:
     assert cb.session_anchor(now, market) == anchor
+
+
+@pytest.mark.parametrize(
+    ("market", "now"),
+    [
+        (Market.EU, utc(2024, 5, 1, 12, 1)),  # Labour Day (Euronext closed)
+        (Market.EU, utc(2024, 3, 29, 10, 31)),  # Good Friday
+        (Market.EU, utc(2024, 4, 1, 12, 1)),  # Easter Monday
+        (Market.EU, utc(2024, 12, 25, 12, 1)),  # Christmas
+        (Market.EU, utc(2024, 12, 26, 9, 31)),  # Boxing Day
+        (Market.US, utc(2024, 7, 4, 15, 1)),  # Independence Day
+        (Market.US, utc(2024, 11, 28, 16, 31)),  # Thanksgiving
+        (Market.US, utc(2024, 3, 29, 14, 1)),  # Good Friday
+    ],
+)
+def test_the_fetch_anchor_skips_weekends_only_not_holidays(market, now) -> None:
+    """Reference §3.2: on a full-day holiday the anchor is `now` like any weekday; the broker
+    simply has no newer bars, so the newest candles are the last session's, complete."""
+    assert cb.is_trading_day(now.date(), market) is False  # a real holiday
+    assert cb.session_anchor(now, market) == now
+
+
+def test_on_a_holiday_the_newest_candles_are_the_last_session_closing_ones() -> None:
+    """Bars for Apr 29-30 2024 (09:00-17:30 Paris), run on May 1 (holiday) at 12:01 UTC."""
+    bars = [bar for day in (date(2024, 4, 29), date(2024, 4, 30))
+            for bar in cash_session_bars(day)]
+    anchor = cb.session_anchor(utc(2024, 5, 1, 12, 1), Market.EU)
+    known = sorted((b for b in bars if b.time <= anchor), key=lambda b: b.time, reverse=True)
+
+    h1 = cb.build_from_30m(known, Market.EU, UnitTime.H1)
+    daily = cb.build_from_30m(known, Market.EU, UnitTime.DAILY)
+
+    assert h1[0].time == utc(2024, 4, 30, 15)  # the 17:00 Paris closing candle
+    assert daily[0].time == utc(2024, 4, 30, 7) and daily[0].close == h1[0].close
+
+
+def cash_session_bars(day: date) -> list[Bar]:
+    """The 30-minute bars of one EU cash session, 09:00-17:30 Paris (07:00-15:30 UTC in May)."""
+    start = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=7)
+    return [Bar(start + timedelta(minutes=30 * i), D(100 + i), D(101 + i), D(99 + i), D(100 + i))
+            for i in range(18)]
 
 
 def test_exchange_holidays_come_from_the_calendar() -> None:
