@@ -169,7 +169,8 @@ class TriggerIn(_Strict):
 
 
 def default_trigger(direction: Direction) -> TriggerIn:
-    """SPEC §2: h1 breakout; lower + sell under a `below` condition, higher + buy above."""
+    """SPEC §2: h1 breakout; lower + sell under a `below` condition, higher + buy above. The
+    direction is the LAST condition's (reference §2.2), although only the first is evaluated."""
     below = direction is Direction.BELOW
     return TriggerIn(
         ut=UnitTime.H1,
@@ -196,7 +197,7 @@ class WorkflowIn(_Strict):
     @model_validator(mode="after")
     def _fill_trigger(self) -> WorkflowIn:
         if self.trigger is None:
-            self.trigger = default_trigger(self.conditions[0].close.direction)
+            self.trigger = default_trigger(self.conditions[-1].close.direction)
         return self
 
 

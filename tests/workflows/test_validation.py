@@ -87,6 +87,18 @@ def test_unknown_enum_values_are_rejected_naming_the_field_and_value(path, value
     assert repr(value) in errors[field]
 
 
+def test_the_default_trigger_follows_the_last_condition_not_the_first():
+    """SPEC §5 step 2, reference §2.2: derived from the last parsed condition."""
+    below = BASE["conditions"][0]
+    above = {"indicator": {"name": "ma50", "ut": "h4"}, "close": {"direction": "above", "ut": "h1"}}
+
+    buy = WorkflowIn.model_validate(with_("conditions", [below, above])).trigger
+    sell = WorkflowIn.model_validate(with_("conditions", [above, below])).trigger
+
+    assert (buy.location, buy.order_direction) == (Location.HIGHER, Side.BUY)
+    assert (sell.location, sell.order_direction) == (Location.LOWER, Side.SELL)
+
+
 def test_unknown_trigger_signal_is_rejected():
     doc = with_("trigger", {"ut": "h1", "signal": "pullback", "location": "lower",
                             "order_direction": "sell", "quantity": 1})
