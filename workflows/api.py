@@ -42,7 +42,7 @@ from workflows.services import (
 )
 from workflows.specs import spec_from_workflow
 from workflows.status import engine_status
-from workflows.validation import WorkflowIn
+from workflows.validation import WorkflowApiIn
 
 router = Router()
 WRITE_ERRORS = {**ERRORS, 400: ErrorOut, 409: ErrorOut}
@@ -70,7 +70,7 @@ def list_workflows_(request: HttpRequest, query: Query[WorkflowListQuery]) -> Wo
 
 
 @router.post("/workflows", response={201: WorkflowOut, **WRITE_ERRORS})
-def create_workflow_(request: HttpRequest, payload: WorkflowIn) -> Status[WorkflowOut]:
+def create_workflow_(request: HttpRequest, payload: WorkflowApiIn) -> Status[WorkflowOut]:
     """Create a workflow (201). Bad fields → 422 per field; a name in use → 409."""
     workflow = create_workflow(definition=payload)
     return Status(201, WorkflowOut.from_workflow(_workflow(workflow.id)))
@@ -83,7 +83,9 @@ def get_workflow(request: HttpRequest, workflow_id: UUID) -> WorkflowOut:
 
 
 @router.put("/workflows/{workflow_id}", response={200: WorkflowOut, **WRITE_ERRORS})
-def replace_workflow_(request: HttpRequest, workflow_id: UUID, payload: WorkflowIn) -> WorkflowOut:
+def replace_workflow_(
+    request: HttpRequest, workflow_id: UUID, payload: WorkflowApiIn
+) -> WorkflowOut:
     """Replace every field and condition; id and created_at are kept."""
     workflow = replace_workflow(workflow=_workflow(workflow_id), definition=payload)
     return WorkflowOut.from_workflow(_workflow(workflow.id))

@@ -1,5 +1,6 @@
-"""In/Out schemas of the workflows API. The request body is `WorkflowIn` itself
-(workflows/validation.py), so the API validates exactly like the YAML import and the forms."""
+"""In/Out schemas of the workflows API. The request body is `WorkflowApiIn`, i.e. `WorkflowIn`
+(workflows/validation.py) with `dry_run` defaulting to true, so the API validates exactly like
+the YAML import and the forms."""
 
 from __future__ import annotations
 

@@ -201,6 +201,14 @@ class WorkflowIn(_Strict):
         return self
 
 
+class WorkflowApiIn(WorkflowIn):
+    """The API's request body (POST and PUT): a workflow is a dry run unless the request says
+    `dry_run: false` (SPEC §7, §13; the original API's default). The YAML loader keeps
+    `WorkflowIn`'s default (false, as the reference loader), the page form its own (checked)."""
+
+    dry_run: bool = True
+
+
 def _loc(parts: tuple[int | str, ...]) -> str:
     text = ""
     for part in parts:

@@ -59,6 +59,25 @@ def test_missing_trigger_gets_the_default_rule(api: Client) -> None:
     assert got == ("lower", "sell", 0.1)
 
 
+def test_a_workflow_created_through_the_api_is_a_dry_run_unless_it_says_otherwise(
+    api: Client,
+) -> None:
+    """SPEC §7/§13: the original API's default; only `dry_run: false` makes it live."""
+    body = definition(name="no mode given")
+    del body["dry_run"]
+
+    created = api.post(URL, body, content_type="application/json").json()
+    live = api.post(URL, definition(name="live", dry_run=False),
+                    content_type="application/json").json()
+    body["name"] = "live"
+    replaced = api.put(f"{URL}/{live['id']}", body, content_type="application/json").json()
+
+    assert created["dry_run"] is True
+    assert Workflow.objects.get(name="no mode given").dry_run is True
+    assert live["dry_run"] is False
+    assert replaced["dry_run"] is True  # a full replacement that omits it is a dry run too
+
+
 @pytest.mark.parametrize(
     "overrides,field,words",
     [
