@@ -130,7 +130,8 @@ def test_a_colliding_record_is_kept_in_the_outbox_not_dropped(
     [row] = OutboxRecord.objects.all()
     assert row.workflow_id == str(workflow.id) and "already holds key" in row.last_error
     assert RunClaim.objects.get().status == ClaimStatus.OUTBOXED
-    assert orders_of(workflow) == [intruder]  # never overwritten
+    assert [(r.id, r.order_price) for r in orders_of(workflow)] == [
+        (intruder.id, intruder.order_price)]  # never overwritten
 
 
 class RejectingBroker:
