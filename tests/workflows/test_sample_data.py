@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from workflows.core.types import Market, UnitTime
@@ -29,7 +30,7 @@ def test_sample_data_ends_on_the_target_price_at_the_anchor(tmp_path: Path) -> N
     generate(tmp_path)
     source = CsvMarketData(tmp_path)
     h1 = fetch_candles(source, "ITP:xpar", UnitTime.H1, 750, UNTIL, Market.EU)
-    assert str(h1[0].close) == "30.500"
+    assert h1[0].close == Decimal("30.5")
     assert len(h1) >= 500
     assert len(fetch_candles(source, "ITP:xpar", UnitTime.DAILY, 55, UNTIL, Market.EU)) == 55
     assert (

@@ -225,6 +225,20 @@ class Bar:
     close: Decimal
 
 
+PRICE_DECIMALS = 4
+
+
+def broker_price(value: object) -> Decimal:
+    """A price as mapped from the broker: rounded to 4 decimals in float, as upstream does
+    (reference §1.2: `round(x, 4)`), for plain OHLC prices and bid/ask mids alike."""
+    return Decimal(repr(round(float(value), PRICE_DECIMALS)))  # type: ignore[arg-type]
+
+
+def broker_mid(ask: object, bid: object) -> Decimal:
+    """(ask + bid) / 2 rounded like `broker_price` (reference §1.2)."""
+    return broker_price((float(ask) + float(bid)) / 2)  # type: ignore[arg-type]
+
+
 class MarketDataError(Exception):
     """Bars could not be fetched (broker error, unknown symbol, no data)."""
 

@@ -5,7 +5,8 @@ Pure Python, no Django. The per-run sharing/caching layer is the engine's, not t
 CSV layout (`CsvMarketData`): one file per symbol and horizon in one directory, named
 `<symbol>_<horizon>m.csv` with `:` in the symbol written as `@` (`DAX.I_30m.csv`,
 `AAPL@xnas_15m.csv`). Columns: `time` (ISO-8601, UTC when naive) and either
-`open,high,low,close` or the bid/ask variants `OpenBid,OpenAsk,...` (mid rounded to 4 decimals),
+`open,high,low,close` or the bid/ask variants `OpenBid,OpenAsk,...` (mids); every price is
+rounded to 4 decimals,
 any order, any case; lines starting with `#` are comments. Rows may be in any order.
 A missing 1440-minute (daily) or 10080-minute (weekly) file is derived from the 30-minute file
 (UTC day / ISO week, dated 00:00 UTC); 15-minute bars are never derived.
@@ -22,7 +23,16 @@ from pathlib import Path
 from typing import Any
 
 from workflows.core import candles as cb
-from workflows.core.types import Bar, Candle, Market, MarketData, MarketDataError, UnitTime
+from workflows.core.types import (
+    Bar,
+    Candle,
+    Market,
+    MarketData,
+    MarketDataError,
+    UnitTime,
+    broker_mid,
+    broker_price,
+)
 
 M15, M30, DAY, WEEK = 15, 30, 1440, 10080
 MONTH_TRADING_DAYS = 23
@@ -32,16 +42,18 @@ MONTH_TRADING_DAYS = 23
 
 
 def _price(row: Mapping[str, Any], name: str) -> Decimal:
-    """A price column, or the bid/ask mid rounded to 4 decimals (float arithmetic, as upstream)."""
-    for key in (name, name.lower(), name.capitalize()):
-        if key in row and row[key] not in (None, ""):
-            return Decimal(str(row[key]))
+    """A price column, or the bid/ask mid; either rounded to 4 decimals (float arithmetic, as
+    upstream). Raises MarketDataError for a missing or unreadable price."""
     cap = name.capitalize()
     try:
-        mid = (float(row[f"{cap}Ask"]) + float(row[f"{cap}Bid"])) / 2
+        for key in (name, name.lower(), cap):
+            if key in row and row[key] not in (None, ""):
+                return broker_price(row[key])
+        return broker_mid(row[f"{cap}Ask"], row[f"{cap}Bid"])
     except KeyError as exc:
         raise MarketDataError(f"bar row without a {name} price: {dict(row)}") from exc
-    return Decimal(repr(round(mid, 4)))
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise MarketDataError(f"bar row with an unreadable {name} price: {dict(row)}") from exc
 
 
 def parse_time(value: str | datetime) -> datetime:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from workflows.core.types import Bar
+from workflows.core.types import Bar, broker_mid, broker_price
 from workflows.saxo.client import SaxoClient
 from workflows.saxo.errors import SaxoError
 from workflows.saxo.instruments import Instrument
@@ -56,15 +56,17 @@ def parse_sample(sample: dict[str, Any]) -> Bar:
 
 
 def _price(sample: dict[str, Any], name: str) -> Decimal:
-    if sample.get(name) is not None:
-        return Decimal(str(sample[name]))
+    """Saxo sends JSON floats; plain prices and mids are rounded to 4 decimals in float like
+    upstream and the CSV source, so both sources give identical candles for identical bars."""
     ask, bid = sample.get(f"{name}Ask"), sample.get(f"{name}Bid")
-    if ask is None or bid is None:
+    if sample.get(name) is None and (ask is None or bid is None):
         raise SaxoError(f"Chart sample at {sample.get('Time')} has no {name} nor {name}Ask/Bid",
                         code="MalformedChartSample")
-    # Saxo sends JSON floats; the mid is taken and rounded in float like upstream and the CSV
-    # source, so both sources give identical candles for identical bars.
-    return Decimal(repr(round((float(ask) + float(bid)) / 2, 4)))
+    try:
+        return broker_price(sample[name]) if sample.get(name) is not None else broker_mid(ask, bid)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise SaxoError(f"Chart sample at {sample.get('Time')} has an unreadable {name}",
+                        code="MalformedChartSample") from exc
 
 
 def parse_time(value: str) -> datetime:

@@ -51,6 +51,22 @@ def test_bid_ask_rows_become_mid_prices_rounded_to_four_decimals() -> None:
     assert bar.time == utc(2024, 6, 18, 14)
 
 
+def test_plain_prices_are_rounded_to_four_decimals_too() -> None:
+    """Reference §1.2: every price mapped from the broker, not only bid/ask mids."""
+    row = {"time": "2024-06-18T14:00:00Z", "open": 1.23456, "high": 1.30004, "low": "1.19995",
+           "close": "22150.123456"}  # fmt: skip
+    bar = bar_from_row(row)
+    assert (bar.open, bar.high, bar.low, bar.close) == (
+        D("1.2346"), D("1.3"), D("1.2"), D("22150.1235"))
+
+
+def test_a_csv_file_with_long_prices_gives_rounded_candles(tmp_path: Path) -> None:
+    text = "time,open,high,low,close\n2024-06-20T07:00:00Z,1.23456,1.30004,1.00001,1.11115\n"
+    (tmp_path / csv_file_name("FX", 30)).write_text(text)
+    [bar] = CsvMarketData(tmp_path).bars("FX", horizon=30, count=1, until=utc(2024, 6, 21))
+    assert (bar.open, bar.high, bar.low) == (D("1.2346"), D("1.3"), D("1.0"))
+
+
 def test_csv_source_returns_newest_first_bars_up_to_the_limit(csv_dir: Path) -> None:
     bars = CsvMarketData(csv_dir).bars("ITP:xpar", horizon=30, count=3, until=utc(2024, 6, 20, 8))
     assert [b.time for b in bars] == [

@@ -66,6 +66,17 @@ def test_plain_close_wins_over_bid_ask():
     assert parse_sample(sample).close == Decimal("1.75")
 
 
+def test_plain_ohlc_samples_are_rounded_to_4_decimals():
+    """Reference §1.2: every price mapped from the broker is rounded, not only the mids."""
+    sample = {"Open": 1.23456, "High": 1.30004, "Low": 1.19995, "Close": 22150.123456,
+              "Time": "2024-06-13T08:00:00.000000Z"}
+
+    bar = parse_sample(sample)
+
+    assert (bar.open, bar.high, bar.low, bar.close) == (
+        Decimal("1.2346"), Decimal("1.3"), Decimal("1.2"), Decimal("22150.1235"))
+
+
 def test_both_saxo_time_formats_parse_to_aware_utc():
     assert parse_time("2019-09-05T21:00:00.000000Z") == datetime(2019, 9, 5, 21, tzinfo=UTC)
     assert parse_time("2026-04-16T12:30:00Z") == datetime(2026, 4, 16, 12, 30, tzinfo=UTC)
