@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from pynamodb.attributes import (
     BooleanAttribute,
+    NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -98,6 +99,16 @@ class WorkflowOrder(Model):
     outcome_final = BooleanAttribute(null=True)
     outcome_at = UTCDateTimeAttribute(null=True)
     # --- end outcome ---
+    # --- lifecycle (SPEC §12): only store.update_status changes these after the put ---
+    status = UnicodeAttribute(null=True)
+    status_at = UTCDateTimeAttribute(null=True)
+    status_seq = NumberAttribute(null=True)
+    filled_price = DecimalAttribute(null=True)
+    filled_quantity = DecimalAttribute(null=True)
+    filled_at = UTCDateTimeAttribute(null=True)
+    replaces = UnicodeAttribute(null=True)
+    broker_error = UnicodeAttribute(null=True)
+    # --- end lifecycle ---
 
 
 class OutboxRecord(models.Model):
@@ -128,3 +139,34 @@ class OutboxRecord(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.flushed_at is None
+
+
+class OrderEvent(models.Model):
+    """One transition of an order's lifecycle (SPEC §12), kept 7 days: what
+    `GET /api/workflow/orders/{id}/events` and the order page list.
+
+    Written only after the order row accepted the change (a replayed or older broker entry
+    changes nothing and leaves no event). The unique constraint makes a retried write a no-op.
+    """
+
+    order_id = models.UUIDField(db_index=True)
+    workflow_id = models.CharField(max_length=64)
+    status = models.CharField(max_length=20)
+    previous_status = models.CharField(max_length=20, blank=True, default="")
+    at = models.DateTimeField(help_text="When the status changed (broker time for syncs)")
+    seq = models.BigIntegerField()
+    source = models.CharField(max_length=16, help_text="placement, sync, engine or trader")
+    detail = models.CharField(max_length=500, blank=True, default="")
+    broker_order_id = models.CharField(max_length=64, blank=True, default="")
+    filled_price = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
+    filled_quantity = models.DecimalField(max_digits=24, decimal_places=8, null=True,
+                                          blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["order_id", "seq", "id"]
+        constraints = [models.UniqueConstraint(fields=["order_id", "status", "seq"],
+                                               name="unique_order_event")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.status} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from orders import services
+from orders import events, services
 
 Purge = Callable[..., int]  # purge(now=...) -> rows deleted
 
 PURGES: list[tuple[str, Purge]] = [
     ("order history rows", services.purge_expired_orders),
     ("flushed outbox records", services.purge_flushed_outbox),
+    ("order lifecycle events", events.purge_events),
 ]
 
 

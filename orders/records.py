@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from orders.lifecycle import LABELS, Status, status_of
+
 DEFAULT_RETENTION = timedelta(days=7)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_DECIMAL_FIELDS = ("order_price", "order_quantity", "trigger_close")
-_DATETIME_FIELDS = ("placed_at", "trigger_candle_time")
 # --- outcome (SPEC §12) ---
 OUTCOME_EXCURSIONS = (
     "outcome_mfe", "outcome_mae", "outcome_mfe_1h", "outcome_mae_1h", "outcome_mfe_4h",
@@ -23,6 +23,9 @@ OUTCOME_EXCURSIONS = (
 _OUTCOME_DECIMALS = ("outcome_entry", *OUTCOME_EXCURSIONS)
 _OUTCOME_DATETIMES = ("outcome_triggered_at", "outcome_at")
 # --- end outcome ---
+_DECIMAL_FIELDS = ("order_price", "order_quantity", "trigger_close",
+                   "filled_price", "filled_quantity")
+_DATETIME_FIELDS = ("placed_at", "trigger_candle_time", "status_at", "filled_at")
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,29 @@ class OrderRecord:
     outcome_final: bool | None = None  # True once a trading day after placement has passed
     outcome_at: datetime | None = None  # when it was measured (the run's `now`)
     # --- end outcome ---
+    # --- lifecycle (SPEC §12; changed later only by orders.store.update_status) ---
+    status: str | None = None  # orders.lifecycle.Status; None on rows older than the lifecycle
+    status_at: datetime | None = None
+    status_seq: int = 0
+    filled_price: Decimal | None = None
+    filled_quantity: Decimal | None = None
+    filled_at: datetime | None = None
+    replaces: str | None = None  # id of the order of this workflow that this one modified
+    broker_error: str | None = None  # "Code: message" of a broker rejection
+    # --- end lifecycle ---
 
     def __post_init__(self) -> None:
         if self.placed_at.tzinfo is None:
             raise ValueError("OrderRecord.placed_at must be timezone-aware")
+
+    @property
+    def current_status(self) -> Status:
+        """`status`, or for rows written before the lifecycle, what they were when placed."""
+        return status_of(self.status, dry_run=self.dry_run, broker=self.broker)
+
+    @property
+    def status_label(self) -> str:
+        return LABELS[self.current_status]
 
     @property
     def ttl(self) -> int:

@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from pynamodb.connection.base import Connection
-from pynamodb.constants import NULL
+from pynamodb.constants import ALL_OLD, NULL
 from pynamodb.exceptions import (
     PutError,
     PynamoDBException,
@@ -33,6 +33,7 @@ from pynamodb.exceptions import (
 )
 
 from orders.errors import OrderCollision, OrderStoreUnavailable
+from orders.lifecycle import StatusChange, allowed_from
 from orders.models import (
     CONNECT_TIMEOUT_SECONDS,
     MAX_RETRY_ATTEMPTS,
@@ -337,6 +338,56 @@ def update_outcome(*, workflow_id: str, placed_at: datetime, order_id: str,
 # --- end outcome writes ---
 
 
+# --- lifecycle writes (SPEC §12) ---
+
+def update_status(*, workflow_id: str, placed_at: datetime, change: StatusChange
+                  ) -> dict[str, Any] | None:
+    """Apply one lifecycle change by a conditional UpdateItem (SPEC §6.2): only on the row with
+    this id, only if its status may move to `change.status` and `status_seq` grows. Sets only
+    lifecycle attributes (never keys, TTL or placement facts).
+
+    Returns the row as it was before (raw attributes) when applied, None when the condition
+    refused it (replayed, older, or a terminal row). Raises OrderStoreUnavailable.
+    """
+    model = WorkflowOrder
+    condition = (
+        (model.id == change.order_id)
+        & (model.status_seq.does_not_exist() | (model.status_seq < change.seq))
+        & (model.status.does_not_exist()
+           | model.status.is_in(*sorted(allowed_from(change.status))))
+    )
+    with _guard("UpdateItem"):
+        try:
+            reply = model._get_connection().update_item(
+                workflow_id, model.placed_at.serialize(placed_at), actions=_status_actions(change),
+                condition=condition, return_values=ALL_OLD)
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return None
+            raise
+    return reply.get("Attributes", {})
+
+
+def _status_actions(change: StatusChange) -> list[Any]:
+    model = WorkflowOrder
+    actions = [model.status.set(change.status.value), model.status_at.set(change.at),
+               model.status_seq.set(change.seq)]
+    if change.filled_quantity is not None:
+        actions.append(model.filled_quantity.set(change.filled_quantity))
+    if change.filled_price is not None:
+        actions.append(model.filled_price.set(change.filled_price))
+    if change.filled_at is not None:
+        actions.append(model.filled_at.set(change.filled_at))
+    if change.broker_error is not None:
+        actions.append(model.broker_error.set(change.broker_error))
+    return actions
+
+
+def previous_status(old: dict[str, Any]) -> str:
+    """The status a row held before an update (`update_status`'s return), "" when it had none."""
+    return str(old.get("status", {}).get("S", ""))
+
+
 def delete_older_than(*, cutoff: datetime) -> int:
     """Delete rows placed before `cutoff` (maintenance only: this scans). Returns the count."""
     deleted = 0
@@ -455,6 +506,14 @@ def _to_item(record: OrderRecord, ttl: int) -> WorkflowOrder:
         broker_order_id=record.broker_order_id,
         execution_context=record.execution_context,
         ttl=EPOCH + timedelta(seconds=ttl),
+        status=record.status,
+        status_at=record.status_at,
+        status_seq=record.status_seq if record.status else None,
+        filled_price=record.filled_price,
+        filled_quantity=record.filled_quantity,
+        filled_at=record.filled_at,
+        replaces=record.replaces,
+        broker_error=record.broker_error,
     )
 
 
@@ -470,6 +529,7 @@ def _to_record(item: dict[str, dict[str, Any]]) -> OrderRecord:
     values["dry_run"] = bool(values.get("dry_run"))
     values["broker"] = values.get("broker") or "notify"
     values["execution_context"] = values.get("execution_context") or ""
+    values["status_seq"] = int(values.get("status_seq") or 0)
     return OrderRecord(**values)
 
 

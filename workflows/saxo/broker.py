@@ -1,12 +1,16 @@
-"""`SaxoBroker`: places the engine's orders on Saxo (`POST /trade/v2/orders`)."""
+"""`SaxoBroker`: places the engine's orders on Saxo (`POST /trade/v2/orders`), and follows,
+modifies and cancels them afterwards (workflows.core.book.OrderBook)."""
 
 from __future__ import annotations
 
 import logging
 import secrets
+from datetime import datetime
 from typing import Any
 
+from workflows.core.book import OpenPosition, OrderLogEntry, WorkingOrder
 from workflows.core.types import BrokerError, OrderIntent, Placement
+from workflows.saxo import book
 from workflows.saxo.client import SaxoClient, SaxoTransportError
 from workflows.saxo.errors import SaxoError
 from workflows.saxo.instruments import account_key, find_instrument, instrument_details
@@ -91,6 +95,41 @@ class SaxoBroker:
                 return Placement(broker=self.name, broker_order_id=str(order["OrderId"]))
         raise BrokerError(f"Order outcome unknown ({cause}); not among open orders, not re-sent",
                           code="OrderOutcomeUnknown", status=cause.status)
+
+    # --- after placement (workflows.core.book.OrderBook) ---
+
+    def order_log(self, *, since: datetime) -> list[OrderLogEntry]:
+        return book.order_log(self.client, account_key=account_key(self.client), since=since)
+
+    def working_orders(self) -> list[WorkingOrder]:
+        return book.working_orders(self.client)
+
+    def open_positions(self) -> list[OpenPosition]:
+        return book.open_positions(self.client)
+
+    def modify(self, intent: OrderIntent, *, broker_order_id: str, order_id: str) -> Placement:
+        """PATCH the working order to the intent's price and amount; Saxo keeps its OrderId.
+        Raises BrokerError (the order may be filled or cancelled meanwhile)."""
+        try:
+            instrument = find_instrument(self.client, intent.code)
+            details = instrument_details(self.client, instrument)
+            body = book.modify_body(intent, broker_order_id=broker_order_id,
+                                    account_key=account_key(self.client, details),
+                                    asset_type=instrument.asset_type, details=details,
+                                    duration=self.duration)
+            status, payload = self.client.change("PATCH", "trade/v2/orders", body)
+        except SaxoError as exc:
+            raise _broker_error(exc) from exc
+        modified = order_id_from_reply(status, payload)
+        log.info("saxo order %s modified for %s (our %s)", modified, intent.code, order_id)
+        return Placement(broker=self.name, broker_order_id=modified)
+
+    def cancel(self, broker_order_id: str) -> None:
+        try:
+            key = account_key(self.client)
+        except SaxoError as exc:
+            raise _broker_error(exc) from exc
+        book.cancel(self.client, broker_order_id=broker_order_id, account_key=key)
 
 
 def _broker_error(exc: SaxoError) -> BrokerError:

@@ -101,6 +101,21 @@ class SaxoClient:
             raise error_from_response(response)
         return response.status_code, reply_json(response)
 
+    def change(self, method: str, path: str, body: Mapping[str, Any] | None = None, *,
+               params: Mapping[str, Any] | None = None) -> tuple[int, Any]:
+        """PATCH or DELETE (modify, cancel): `(status, JSON reply)` for 2xx, never re-sent.
+        Raises SaxoError (SaxoTransportError with `maybe_sent` when the outcome is unknown)."""
+        kwargs: dict[str, Any] = {"params": params}
+        if body is not None:
+            kwargs["json"] = dict(body)
+        response = self._send(method, path, **kwargs)
+        if response.status_code >= 500:
+            raise SaxoTransportError(f"Saxo answered HTTP {response.status_code} to {method} "
+                                     f"{path}", maybe_sent=True, status=response.status_code)
+        if response.status_code >= 400:
+            raise error_from_response(response)
+        return response.status_code, reply_json(response)
+
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """Cache `compute()` under `key` for the life of this client; one computation per key."""
         with self._memo_guard:

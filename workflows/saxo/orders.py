@@ -34,16 +34,16 @@ def order_body(intent: OrderIntent, *, instrument: Instrument, details: Instrume
         "Uic": instrument.uic,
         "AssetType": instrument.asset_type,
         "BuySell": SAXO_SIDES[intent.side],
-        "Amount": _number(intent.quantity),
+        "Amount": number(intent.quantity),
         "OrderType": SAXO_ORDER_TYPES[intent.order_type],
-        "OrderPrice": _number(round_to_tick(intent.price, details)),
+        "OrderPrice": number(round_to_tick(intent.price, details)),
         "OrderDuration": {"DurationType": duration},
         "ManualOrder": False,
         "ExternalReference": order_id,
     }
 
 
-def _number(value: Decimal) -> int | float:
+def number(value: Decimal) -> int | float:
     # JSON has no decimals; integral values go as ints, others as the nearest float.
     return int(value) if value == value.to_integral_value() else float(value)
 
