@@ -12,9 +12,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
 
-from orders import services
+from orders import events, services
 from orders.records import OrderRecord
-from orders.schemas import STORE_ERRORS, OrderDetailOut
+from orders.schemas import STORE_ERRORS, OrderDetailOut, OrderEventsOut
 
 router = Router()
 
@@ -27,3 +27,16 @@ router = Router()
 )
 def get_order(request: HttpRequest, order_id: UUID) -> OrderRecord:
     return services.get_order(order_id=str(order_id), now=timezone.now())
+
+
+@router.get(
+    "/orders/{order_id}/events",
+    response={200: OrderEventsOut, **STORE_ERRORS},
+    operation_id="getOrderEvents",
+    summary="The order's lifecycle: every status it went through, oldest first",
+)
+def get_order_events(request: HttpRequest, order_id: UUID) -> OrderEventsOut:
+    record = services.get_order(order_id=str(order_id), now=timezone.now())
+    return OrderEventsOut.model_validate({
+        "order_id": record.id, "status": record.current_status.value,
+        "events": events.order_events(order_id=record.id)})

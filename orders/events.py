@@ -6,6 +6,7 @@ rows (Django DB, 7 days) are its history, written only for changes the row accep
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -45,6 +46,28 @@ def apply_change(*, key: OrderKey, change: StatusChange) -> bool:
     before = store.previous_status(old) or _inferred(old)
     _save_event(key, change, previous=before)
     return True
+
+
+def apply_changes(pending: list[tuple[OrderKey, StatusChange]], *, workers: int = 8) -> int:
+    """`apply_change` for many orders: the UpdateItems run concurrently, the events are written
+    here (one thread for the database). Returns how many rows moved forward."""
+    if not pending:
+        return 0
+    store.warm_up()
+
+    def update(item: tuple[OrderKey, StatusChange]) -> dict | None:
+        key, change = item
+        return store.update_status(workflow_id=key.workflow_id, placed_at=key.placed_at,
+                                   change=change)
+
+    with ThreadPoolExecutor(max_workers=min(workers, len(pending))) as pool:
+        olds = list(pool.map(update, pending))
+    applied = 0
+    for (key, change), old in zip(pending, olds, strict=True):
+        if old is not None:
+            _save_event(key, change, previous=store.previous_status(old) or _inferred(old))
+            applied += 1
+    return applied
 
 
 def _inferred(old: dict) -> str:

@@ -68,8 +68,17 @@ class OutcomeFieldsOut(Schema):
     outcome_at: UtcDateTime | None = Field(None, description="When it was last measured")
 
 
+def _status(record: OrderRecord) -> str:
+    return record.current_status.value
+
+
+STATUS_HELP = ("Lifecycle (SPEC §12): notified, dry_run, working, partially_filled, filled, "
+               "cancelled, expired, rejected or replaced")
+
+
 class OrderListItemOut(OutcomeFieldsOut):
-    """The contract's WorkflowOrderListItem plus `order_type`, `dry_run` and the outcome."""
+    """The contract's WorkflowOrderListItem plus `order_type`, `dry_run`, the outcome and
+    `status`."""
 
     id: str
     workflow_id: str
@@ -80,6 +89,11 @@ class OrderListItemOut(OutcomeFieldsOut):
     order_direction: str = Field(description="BUY or SELL")
     order_type: str = Field(description="LIMIT or OPEN_STOP")
     dry_run: bool
+    status: str = Field("", description=STATUS_HELP)
+
+    @staticmethod
+    def resolve_status(obj: OrderRecord) -> str:
+        return _status(obj)
 
 
 class OrderHistoryOut(Schema):
@@ -122,6 +136,36 @@ class OrderDetailOut(OutcomeFieldsOut):
     dry_run: bool
     broker: str
     broker_order_id: str | None = None
+    status: str = Field("", description=STATUS_HELP)
+    status_at: UtcDateTime | None = None
+    filled_price: float | None = None
+    filled_quantity: float | None = None
+    filled_at: UtcDateTime | None = None
+    replaces: str | None = Field(None, description="The order of this workflow it modified")
+    broker_error: str | None = Field(None, description="The broker's code and message")
+
+    @staticmethod
+    def resolve_status(obj: OrderRecord) -> str:
+        return _status(obj)
+
+
+class OrderEventOut(Schema):
+    """One lifecycle transition."""
+
+    status: str
+    previous_status: str = Field(description="Empty for the placement")
+    at: UtcDateTime
+    source: str = Field(description="placement, sync (broker order log), engine or trader")
+    detail: str
+    broker_order_id: str
+    filled_price: float | None = None
+    filled_quantity: float | None = None
+
+
+class OrderEventsOut(Schema):
+    order_id: str
+    status: str = Field(description=STATUS_HELP)
+    events: list[OrderEventOut]
 
 
 CSV_COLUMNS = (

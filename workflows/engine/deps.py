@@ -49,6 +49,8 @@ class Deps:
     fetch_concurrency: int = 8
     clock: Callable[[], datetime] = field(default=utc_now)
     new_order_id: Callable[[], str] = field(default=new_order_id)
+    # Broker order ids whose positions are open (read once per run; None = unknown/no broker).
+    open_positions: frozenset[str] | None = None
 
 
 def build_deps(*, context: str = "run_workflows") -> Deps:

@@ -181,3 +181,28 @@ def purge_decisions(*, now: datetime) -> int:
     """Delete decision log rows written more than 7 days before `now`; returns the count."""
     deleted, _ = models.Decision.objects.filter(created_at__lt=now - DECISION_RETENTION).delete()
     return deleted
+
+
+# --- broker orders (lifecycle sync, one working order per workflow; SPEC §12) -----------------
+
+_AT_BROKER = (models.ClaimStatus.PLACED, models.ClaimStatus.RECORDED, models.ClaimStatus.OUTBOXED)
+
+
+def broker_claims(*, broker: str, since: datetime) -> list[models.RunClaim]:
+    """Claims of orders placed at `broker` since `since`, oldest first: what a sync matches the
+    broker's order log against (several claims share a broker order id after modifications)."""
+    rows = models.RunClaim.objects.filter(broker=broker, placed_at__gte=since,
+                                          status__in=_AT_BROKER, dry_run=False)
+    return list(rows.order_by("placed_at"))
+
+
+def workflow_broker_order_ids(workflow_id: str) -> set[str]:
+    """Every broker order id the workflow's orders had (a position's SourceOrderId is one)."""
+    rows = models.RunClaim.objects.filter(workflow_id=workflow_id, dry_run=False)
+    return {oid for oid in rows.values_list("broker_order_id", flat=True) if oid}
+
+
+def claim_of_broker_order(broker_order_id: str) -> models.RunClaim | None:
+    """The newest claim that holds this broker order id (k-order placed it), else None."""
+    rows = models.RunClaim.objects.filter(broker_order_id=broker_order_id, dry_run=False)
+    return rows.order_by("-placed_at").first()

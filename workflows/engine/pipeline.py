@@ -14,8 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from orders import events
 from orders import services as order_services
 from orders.errors import OrderCollision
+from orders.lifecycle import initial_status
 from orders.records import OrderRecord
 from workflows.core import conditions
 from workflows.core.indicators import IndicatorError
@@ -31,7 +33,7 @@ from workflows.core.types import (
     SkipReason,
     WorkflowSpec,
 )
-from workflows.engine import ledger
+from workflows.engine import ledger, working
 from workflows.engine.brokers import NotifyOnlyBroker
 from workflows.engine.decisions import WorkflowDecision
 from workflows.engine.deps import Deps
@@ -128,30 +130,46 @@ def candle_times(spec: WorkflowSpec, seen: Seen) -> dict[str, Any]:
 def handle_order(
     decision: WorkflowDecision, intent: OrderIntent, now: datetime, deps: Deps
 ) -> WorkflowDecision:
+    held = working.position_open(intent, deps.open_positions)
+    if held:
+        return replace(decision, skip_code=working.POSITION_OPEN,
+                       reason=f"position open: order {held} of this workflow opened a position "
+                              "that is still open; nothing placed")
     order_id = deps.new_order_id()
     claim = ledger.claim_order(intent, order_id=order_id, placed_at=now, now=deps.clock())
     if claim is None:
         return already_handled(decision, intent, deps)
     decision = replace(decision, order_id=order_id)
     broker = NOTIFY_ONLY if intent.dry_run else deps.broker
+    previous = working.predecessor(intent, now, broker)
     try:
-        placement = broker.place(intent, order_id=order_id)
+        placement = working.send(broker, intent, order_id=order_id, previous=previous)
     except BrokerError as exc:
-        return rejected(decision, broker, exc, deps)
+        return rejected(decision, broker, exc, deps, previous=previous)
     ledger.mark_placed(order_id, placement=placement, now=deps.clock())
     asset_type = lookup_asset_type(broker, intent.code)
-    result = describe_placement(placement, dry_run=intent.dry_run)
+    result = describe_placement(placement, dry_run=intent.dry_run, previous=previous)
     notify_order(deps, intent, asset_type=asset_type, order_id=order_id, result=result)
-    record = order_record(intent, order_id, now, placement, asset_type, deps.execution_context)
-    return recorded(replace(decision, broker_result=result), record, deps)
+    record = order_record(intent, order_id, now, placement, asset_type, deps.execution_context,
+                          replaces=previous.id if previous else None)
+    outcome = recorded(replace(decision, broker_result=result), record, deps)
+    working.mark_replaced(previous, record)
+    return outcome
 
 
 def rejected(
-    decision: WorkflowDecision, broker: Broker, exc: BrokerError, deps: Deps
+    decision: WorkflowDecision, broker: Broker, exc: BrokerError, deps: Deps, *,
+    previous: OrderRecord | None = None,
 ) -> WorkflowDecision:
-    assert decision.order_id is not None
+    assert decision.order_id is not None and decision.intent is not None
     ledger.mark_failed(decision.order_id, broker=broker.name, error=str(exc), now=deps.clock())
-    message = f"{broker.name} rejected the order: {exc}"
+    placement = Placement(broker=broker.name)
+    record = order_record(decision.intent, decision.order_id, decision.evaluated_at, placement,
+                          None, deps.execution_context,
+                          replaces=previous.id if previous else None)
+    working.record_rejection(working.rejected_record(record, exc))
+    verb = "modification" if previous else "order"
+    message = f"{broker.name} rejected the {verb}: {exc}"
     return replace(decision, outcome=Outcome.REJECTED, broker_result=message,
                    reason=message, error=message)
 
@@ -170,6 +188,7 @@ def recorded(decision: WorkflowDecision, record: OrderRecord, deps: Deps) -> Wor
         return outboxed(decision, record, deps, why=str(exc))
     except Exception as exc:  # noqa: BLE001 - the outbox itself failed: must be visible
         return not_recorded(decision, record, deps, exc)
+    events.record_placement_event(record)
     if stored == "outboxed":
         return outboxed(decision, record, deps, why="order store unavailable")
     ledger.mark_recorded(record.id, outcome=stored, now=deps.clock())
@@ -226,12 +245,15 @@ def lookup_asset_type(broker: Broker, symbol: str) -> str | None:
         return NOTIFY_ONLY.asset_type(symbol)
 
 
-def describe_placement(placement: Placement, *, dry_run: bool) -> str:
+def describe_placement(placement: Placement, *, dry_run: bool,
+                       previous: OrderRecord | None = None) -> str:
+    replaces = f" (replaces order {previous.id})" if previous else ""
     if dry_run:
-        return "dry run: not sent to a broker"
+        return f"dry run: not sent to a broker{replaces}"
     if placement.broker_order_id:
-        return f"{placement.broker} order {placement.broker_order_id}"
-    return f"{placement.broker}: notified only, no broker order"
+        verb = "modified" if previous else "order"
+        return f"{placement.broker} {verb} {placement.broker_order_id}{replaces}"
+    return f"{placement.broker}: notified only, no broker order{replaces}"
 
 
 def notify_order(deps: Deps, intent: OrderIntent, *, asset_type: str | None, order_id: str,
@@ -243,7 +265,8 @@ def notify_order(deps: Deps, intent: OrderIntent, *, asset_type: str | None, ord
 
 
 def order_record(intent: OrderIntent, order_id: str, placed_at: datetime, placement: Placement,
-                 asset_type: str | None, context: str) -> OrderRecord:
+                 asset_type: str | None, context: str, replaces: str | None = None
+                 ) -> OrderRecord:
     return OrderRecord(
         id=order_id,
         workflow_id=intent.workflow_id,
@@ -261,4 +284,7 @@ def order_record(intent: OrderIntent, order_id: str, placed_at: datetime, placem
         broker=placement.broker,
         broker_order_id=placement.broker_order_id,
         execution_context=context,
+        status=initial_status(dry_run=intent.dry_run, broker=placement.broker).value,
+        status_at=placed_at,
+        replaces=replaces,
     )

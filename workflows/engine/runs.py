@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from orders import services as order_services
 from workflows.core.types import MarketData, WorkflowSpec
-from workflows.engine import ledger, outcomes, pipeline, runlog
+from workflows.engine import ledger, outcomes, pipeline, runlog, sync
 from workflows.engine.decisions import RunOptions, RunSummary, WorkflowDecision
 from workflows.engine.deps import Deps
 from workflows.engine.sharing import SharedMarketData, candle_requests
@@ -52,10 +52,11 @@ def run(now: datetime, *, deps: Deps, options: RunOptions | None = None) -> RunS
 def run_workflows(now: datetime, *, deps: Deps, options: RunOptions) -> RunSummary:
     """The run itself (see `run`), without the run ledger."""
     flush_outbox(deps)
+    sync.sync_guarded(deps, now)
     specs = due_specs(now.date(), options)
     shared = SharedMarketData(deps.market_data, now=now, workers=deps.fetch_concurrency)
     shared.prefetch(request for spec in specs for request in candle_requests(spec))
-    run_deps = replace(deps, market_data=shared)
+    run_deps = replace(deps, market_data=shared, open_positions=sync.open_positions(deps))
     decisions: list[WorkflowDecision] = []
     for spec in specs:
         if options.stop is not None and options.stop.is_set():

@@ -163,7 +163,10 @@ def test_broker_rejection_and_unexpected_errors_are_logged_reported_and_isolated
     summary = engine.run(NOW, deps=replace(deps, broker=broker))
 
     assert (summary.placed, summary.failed) == (1, 2)
-    assert orders_of(rejected) == [] and orders_of(boom) == []
+    [refused] = orders_of(rejected)  # SPEC §12: a rejection is in the history too
+    assert (refused.status, refused.broker_error, refused.broker_order_id) == (
+        "rejected", "InsufficientMargin: Not enough margin", None)
+    assert orders_of(boom) == []
     [record] = orders_of(fine)
     assert (record.broker, record.broker_order_id) == ("saxo", "S-1")
     log = Decision.objects.get(workflow_id=rejected.id)

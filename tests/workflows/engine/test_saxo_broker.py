@@ -62,4 +62,6 @@ def test_a_saxo_rejection_is_in_the_decision_log_with_its_code(
     log = Decision.objects.get(workflow_id=workflow.id)
     assert log.outcome == LogOutcome.REJECTED
     assert "InsufficientMargin" in log.broker_result and "Not enough margin" in log.reason
-    assert order_services.list_workflow_orders(workflow_id=str(workflow.id), now=NOW) == []
+    [row] = order_services.list_workflow_orders(workflow_id=str(workflow.id), now=NOW)
+    assert row.status == "rejected"  # SPEC §12: the history shows what failed, with Saxo's error
+    assert row.broker_error.startswith("InsufficientMargin: Not enough margin")
