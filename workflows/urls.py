@@ -3,6 +3,7 @@
 from django.urls import path
 
 from workflows import views
+from workflows.views import exposure
 
 app_name = "workflows"
 
@@ -18,4 +19,8 @@ urlpatterns = [
     path("workflows/<uuid:workflow_id>/run/", views.workflow_run, name="run"),
     path("workflow-orders/", views.order_list, name="orders"),
     path("status/", views.status_page, name="status"),
+    path("workflow-orders/<uuid:order_id>/", exposure.order_detail, name="order"),
+    path("status/exposure/", exposure.exposure_page, name="exposure"),
+    path("status/exposure/orders/<str:broker_order_id>/cancel/", exposure.cancel_order,
+         name="cancel_order"),
 ]

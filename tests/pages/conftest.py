@@ -6,3 +6,4 @@ from tests.pages.fixtures import (  # noqa: F401
     trader,
     trader_client,
 )
+from tests.pages.saxo_fixtures import dealer, saxo_live, saxo_order  # noqa: F401
