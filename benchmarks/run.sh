@@ -29,6 +29,8 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 section "[4] indicators (benchmarks/bench_indicators.py)" "$PY" benchmarks/bench_indicators.py
 section "[3] engine on the 48 reference workflows vs fake Saxo (benchmarks/bench_engine.py)" \
   "$PY" benchmarks/bench_engine.py
+section "order sync: 500 open Saxo orders, +50 ms a request (benchmarks/bench_sync.py)" \
+  "$PY" benchmarks/bench_sync.py
 section "[1]+[2] history API under load and pages (benchmarks/bench_web.py)" \
   "$PY" benchmarks/bench_web.py --duration "$DURATION"
 echo

@@ -2,7 +2,9 @@
 the translation of broker order-log entries into status changes.
 
 Pure Python (no Django, no PynamoDB): the store turns a `StatusChange` into one conditional
-UpdateItem whose condition is `allowed_from(change.status)` and `status_seq < change.seq`.
+UpdateItem whose condition is `status_seq < change.seq`; `sequence` encodes the rule (no
+terminal status ever changes, no stage is ever undone, within a stage the later change wins),
+`allowed_from` states it in words for the tests.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def rank(status: Status) -> int:
     return _RANK[status]
 
 
-def allowed_from(status: Status) -> frozenset[Status]:
+def allowed_from(status: Status) -> frozenset[Status]:  # what `sequence` encodes
     """The statuses a row may hold for `status` to replace it: never a terminal one, never a
     later stage (a partial fill is never undone by a late "Working" entry)."""
     return frozenset(s for s in Status if s not in TERMINAL and rank(s) <= rank(status))
@@ -75,11 +77,19 @@ def status_of(status: str | None, *, dry_run: bool, broker: str) -> Status:
     return initial_status(dry_run=dry_run, broker=broker)
 
 
+_STAGE = 1 << 52  # above any microsecond count until the year 2112
+TERMINAL_SEQ = 4 * _STAGE - 1
+
+
 def sequence(at: datetime, status: Status) -> int:
-    """The `status_seq` of a change at `at`: microseconds since the epoch, times 4, plus the
-    status rank, so a later change (or a later stage at the same instant) always sorts after."""
+    """The `status_seq` of a change at `at`. The stage (rank) weighs more than the time, so a
+    later stage always wins and an earlier one never does (whatever the clocks say); within a
+    stage the later change wins; every terminal status has the highest value, so whichever
+    terminal status comes first is final. One comparison (`status_seq < seq`) says it all."""
+    if status in TERMINAL:
+        return TERMINAL_SEQ
     micros = (at.astimezone(UTC) - EPOCH) // _MICROSECOND
-    return micros * 4 + rank(status)
+    return rank(status) * _STAGE + micros
 
 
 _MICROSECOND = datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=UTC) - EPOCH

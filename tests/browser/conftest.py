@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.pages.fixtures import make_workflow, place_order, sample_data, trader  # noqa: F401
+from tests.pages.saxo_fixtures import dealer, saxo_live, saxo_order  # noqa: F401
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

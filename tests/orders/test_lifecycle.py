@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from orders import events, services, store
-from orders.lifecycle import Status, StatusChange, change_from_entry
+from orders.lifecycle import Status, StatusChange, allowed_from, change_from_entry, sequence
 from orders.models import OrderEvent
 from tests.fixtures.order_store import make_order_record
 from workflows.core.book import OrderLogEntry
@@ -130,5 +130,27 @@ def test_saxo_order_log_statuses_map_to_ours(saxo, filled, expected) -> None:
     assert change_from_entry(entry, order_id="o").status == expected
 
 
+@pytest.mark.parametrize("status", list(Status))
+def test_the_sequence_encodes_allowed_from(status: Status) -> None:
+    """`status_seq < seq` alone (the store's condition) admits exactly `allowed_from`."""
+    later = NOW + timedelta(minutes=1)
+    for before in Status:
+        admitted = sequence(NOW, before) < sequence(later, status)
+        assert admitted == (before in allowed_from(status)), (before, status)
+
+
 def test_an_unknown_saxo_status_changes_nothing() -> None:
     assert change_from_entry(OrderLogEntry("1", None, "Mystery", NOW), order_id="o") is None
+
+
+def test_events_are_pruned_with_the_rest_after_the_window(db) -> None:
+    from orders.purges import PURGES
+
+    keep, old = (OrderEvent.objects.create(
+        order_id="3f1c6a52-63d0-4c59-9a8e-1b2a1f6f0d1" + str(i), workflow_id="wf",
+        status="working", at=NOW, seq=i, source="placement", created_at=created)
+        for i, created in ((1, NOW - timedelta(days=6)), (2, NOW - timedelta(days=8))))
+
+    assert events.purge_events(now=NOW) == 1
+    assert list(OrderEvent.objects.all()) == [keep] and old.pk is not None
+    assert "order lifecycle events" in [label for label, _ in PURGES]

@@ -17,7 +17,7 @@ from typing import Any
 from orders import events
 from orders import services as order_services
 from orders.errors import OrderCollision
-from orders.lifecycle import initial_status
+from orders.lifecycle import initial_status, sequence
 from orders.records import OrderRecord
 from workflows.core import conditions
 from workflows.core.indicators import IndicatorError
@@ -267,6 +267,7 @@ def notify_order(deps: Deps, intent: OrderIntent, *, asset_type: str | None, ord
 def order_record(intent: OrderIntent, order_id: str, placed_at: datetime, placement: Placement,
                  asset_type: str | None, context: str, replaces: str | None = None
                  ) -> OrderRecord:
+    status = initial_status(dry_run=intent.dry_run, broker=placement.broker)
     return OrderRecord(
         id=order_id,
         workflow_id=intent.workflow_id,
@@ -284,7 +285,8 @@ def order_record(intent: OrderIntent, order_id: str, placed_at: datetime, placem
         broker=placement.broker,
         broker_order_id=placement.broker_order_id,
         execution_context=context,
-        status=initial_status(dry_run=intent.dry_run, broker=placement.broker).value,
+        status=status.value,
         status_at=placed_at,
+        status_seq=sequence(placed_at, status),
         replaces=replaces,
     )

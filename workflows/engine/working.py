@@ -16,7 +16,7 @@ from datetime import datetime
 from orders import events
 from orders import services as order_services
 from orders.errors import OrderStoreUnavailable
-from orders.lifecycle import OPEN, Status, StatusChange
+from orders.lifecycle import OPEN, Status, StatusChange, sequence
 from orders.records import OrderRecord
 from workflows.core.types import Broker, BrokerError, OrderIntent, Placement
 from workflows.engine import ledger
@@ -86,7 +86,8 @@ def rejected_record(record: OrderRecord, exc: BrokerError) -> OrderRecord:
     """The history row of a placement (or modification) the broker refused."""
     error = f"{exc.code}: {exc.message}" if exc.code else exc.message
     return replace(record, status=Status.REJECTED.value, broker_error=error[:500],
-                   broker_order_id=None)
+                   broker_order_id=None,
+                   status_seq=sequence(record.placed_at, Status.REJECTED))
 
 
 def record_rejection(record: OrderRecord) -> None:
