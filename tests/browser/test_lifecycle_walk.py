@@ -1,6 +1,6 @@
-"""A Trader's walk in a real browser (issue 18): exposure at Saxo -> the workflow -> the order's
-lifecycle, then cancelling the working order from the exposure panel (fake Saxo sees one
-DELETE) and finding the cancellation in the lifecycle."""
+"""A Trader's walk in a real browser (issue 18): /status/ (its exposure panel: what works at
+Saxo) -> the workflow -> the order's lifecycle, then cancelling the working order from /status/
+(fake Saxo sees one DELETE) and finding the cancellation in the lifecycle."""
 
 from __future__ import annotations
 
@@ -20,13 +20,13 @@ def log_in_as_dealer(page, live_server, path: str) -> None:
     page.wait_for_url(f"{live_server.url}{path}*")
 
 
-def test_exposure_to_workflow_to_order_lifecycle_and_cancel(
+def test_status_to_workflow_to_order_lifecycle_and_cancel(
     page, live_server, make_workflow, saxo_live, saxo_order, dealer, order_store, screenshot
 ):
     workflow = make_workflow("dax zone live")
     record, broker_id = saxo_order(workflow, datetime.now(UTC) - timedelta(minutes=20))
 
-    log_in_as_dealer(page, live_server, "/status/exposure/")
+    log_in_as_dealer(page, live_server, "/status/")
     row = page.locator(f'[data-working-orders] tr[data-broker-order="{broker_id}"]')
     assert row.locator("[data-owner]").inner_text() == "dax zone live"
     screenshot(page, "lifecycle-exposure")
@@ -41,10 +41,10 @@ def test_exposure_to_workflow_to_order_lifecycle_and_cancel(
     assert page.locator("[data-order-status]").inner_text() == "Working"
     assert page.locator("[data-order-events] tr[data-event]").count() == 1
 
-    page.goto(f"{live_server.url}/status/exposure/")
+    page.goto(f"{live_server.url}/status/")
     page.locator(f'tr[data-broker-order="{broker_id}"] [data-cancel]').click()
     page.locator("[data-confirm-cancel]").click()
-    page.wait_for_url("**/status/exposure/")
+    page.wait_for_url("**/status/")
     assert "cancelled at Saxo" in page.locator(".messagelist").inner_text()
     assert page.locator(f'tr[data-broker-order="{broker_id}"]').count() == 0
     assert len(saxo_live.requests_to(f"trade/v2/orders/{broker_id}", "DELETE")) == 1

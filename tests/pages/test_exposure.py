@@ -134,3 +134,15 @@ def test_the_order_page_shows_status_and_every_transition(
 def test_an_unknown_order_page_is_404(trader_client, order_store):
     assert trader_client.get(
         "/workflow-orders/0ff85e08-6908-4ddc-b53d-7be6bcb2eac9/").status_code == 404
+
+
+def test_the_status_page_carries_the_panel_and_a_cancel_comes_back_to_it(
+    dealer_client, working, saxo_live
+):
+    _, _, broker_id, _ = working
+
+    page = dealer_client.get("/status/").content.decode()
+    done = dealer_client.post(f"/status/exposure/orders/{broker_id}/cancel/")
+
+    assert f'data-broker-order="{broker_id}"' in page and "data-cancel" in page
+    assert done.status_code == 302 and done["Location"] == "/status/"

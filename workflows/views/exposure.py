@@ -1,5 +1,6 @@
-"""/status/exposure/ (working orders and positions at the broker, tied to workflows), the
-Trader's cancel with a confirmation page, and /workflow-orders/<id>/ (one order's lifecycle)."""
+"""The exposure panel (on /status/, and alone at /status/exposure/: working orders and
+positions at the broker, tied to workflows), the Trader's cancel with a confirmation page, and
+/workflow-orders/<id>/ (one order's lifecycle)."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ def cancel_order(request: HttpRequest, broker_order_id: str) -> HttpResponse:
     else:
         messages.success(request, f"Order {broker_order_id} of “{owner.workflow_name}” "
                                   "cancelled at Saxo.")
-    return redirect("workflows:exposure")
+    return redirect("workflows:status")
 
 
 @login_required

@@ -8,7 +8,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from workflows.exposure import exposure_panel
 from workflows.status import engine_status
+from workflows.views.exposure import can_trade
 
 
 @login_required
@@ -18,4 +20,5 @@ def status_page(request: HttpRequest) -> HttpResponse:
     return render(request, "workflows/status.html", {
         "nav": "status", "status": status, "now": status.now,
         "store_error": None if status.store.up else status.store.detail,
+        "exposure": exposure_panel(), "can_trade": can_trade(request),
     })
