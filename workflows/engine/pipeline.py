@@ -153,7 +153,8 @@ def handle_order(
     record = order_record(intent, order_id, now, placement, asset_type, deps.execution_context,
                           replaces=previous.id if previous else None)
     outcome = recorded(replace(decision, broker_result=result), record, deps)
-    working.mark_replaced(previous, record)
+    if outcome.error is None:  # the new row is in the history: the old one is replaced
+        working.mark_replaced(previous, record)
     return outcome
 
 
