@@ -132,7 +132,7 @@ def chart_page(price: float, horizon: int, count: int, upto: str) -> list[dict[s
 def child(mode: str, profile: bool = False) -> None:
     common.setup_django(dict(os.environ))
     from workflows import engine
-    from workflows.engine import runs
+    from workflows.engine import outcomes, runs
     from workflows.engine.decisions import RunOptions, RunSummary
     from workflows.engine.deps import build_deps
 
@@ -152,6 +152,8 @@ def child(mode: str, profile: bool = False) -> None:
             decision = runs.run_guarded(spec, AT, deps)
             runs.finish(decision, deps)
             decisions.append(decision)
+        # The same run includes the outcome step (SPEC §12), one fetch/query at a time.
+        outcomes.measure_outcomes(AT, market_data=deps.market_data, workers=1)
         summary = RunSummary.of(decisions)
     wall = time.perf_counter() - started
     if profile:

@@ -58,8 +58,11 @@ def measure_outcomes(now: datetime, *, market_data: MarketData,
     `now` (a replay of the past) are left alone. Raises OrderStoreUnavailable."""
     workflows = {str(pk): is_us for pk, is_us in Workflow.objects.values_list("id", "is_us")}
     windows = _read_windows(list(workflows), now, workers)
-    pending = [r for rows in windows.values() for r in rows if not r.outcome_final]
-    bars = _bars_by_symbol(pending, market_data, now)
+    # An order younger than the shortest bar has no complete bar after it: nothing to measure.
+    ready = now - timedelta(minutes=min(BAR_MINUTES))
+    pending = [r for rows in windows.values() for r in rows
+               if not r.outcome_final and r.placed_at <= ready]
+    bars = _bars_by_symbol(pending, market_data, now, workers)
     measured: dict[str, OrderRecord] = {}
     updated = no_data = 0
     for record in pending:
@@ -90,24 +93,31 @@ def _read_windows(ids: list[str], now: datetime, workers: int) -> dict[str, list
                 for wid, rows in zip(ids, found, strict=True)}
 
 
-def _bars_by_symbol(pending: Sequence[OrderRecord], source: MarketData,
-                    now: datetime) -> dict[str, tuple[list[Bar], timedelta]]:
-    """symbol -> (bars since its oldest pending order, bar length); symbols without bars are
-    left out (logged)."""
+def _bars_by_symbol(pending: Sequence[OrderRecord], source: MarketData, now: datetime,
+                    workers: int) -> dict[str, tuple[list[Bar], timedelta]]:
+    """symbol -> (bars since its oldest pending order, bar length), symbols fetched
+    concurrently; symbols without bars are left out (logged)."""
     oldest: dict[str, datetime] = {}
     for record in pending:
         oldest[record.order_code] = min(oldest.get(record.order_code, now), record.placed_at)
-    found: dict[str, tuple[list[Bar], timedelta]] = {}
-    for symbol, since in oldest.items():
-        for minutes in BAR_MINUTES:
-            count = min(MAX_BARS, math.ceil((now - since) / timedelta(minutes=minutes)) + 1)
-            try:
-                found[symbol] = (source.bars(symbol, horizon=minutes, count=count, until=now),
-                                 timedelta(minutes=minutes))
-                break
-            except MarketDataError as exc:
-                log.info("outcomes: no %s-minute bars for %s: %s", minutes, symbol, exc)
-    return found
+    if not oldest:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(workers, len(oldest))) as pool:
+        found = pool.map(lambda item: _bars_of(source, item[0], item[1], now), oldest.items())
+        return {symbol: bars for symbol, bars in zip(oldest, found, strict=True) if bars}
+
+
+def _bars_of(source: MarketData, symbol: str, since: datetime,
+             now: datetime) -> tuple[list[Bar], timedelta] | None:
+    for minutes in BAR_MINUTES:
+        count = min(MAX_BARS, math.ceil((now - since) / timedelta(minutes=minutes)) + 1)
+        try:
+            bars = source.bars(symbol, horizon=minutes, count=count, until=now)
+        except MarketDataError as exc:
+            log.info("outcomes: no %s-minute bars for %s: %s", minutes, symbol, exc)
+            continue
+        return bars, timedelta(minutes=minutes)
+    return None
 
 
 def _placed(record: OrderRecord, market: Market) -> PlacedOrder:

@@ -88,7 +88,17 @@ def test_a_replay_of_an_earlier_moment_leaves_later_orders_alone(order_store, ma
 
     engine.run(NOW - timedelta(hours=1), deps=deps, options=RunOptions(source="replay"))
 
-    assert order_services.get_order(order_id=later.id, now=NOW).outcome_at == NOW
+    assert order_services.get_order(order_id=later.id, now=NOW).outcome_at is None
+
+
+def test_an_order_is_measured_once_a_whole_bar_can_follow_it(order_store, make_workflow, deps):
+    workflow = make_workflow("dax zone below")
+    engine.run(NOW, deps=deps)
+    assert only_order(workflow, NOW).outcome_at is None  # placed just now: nothing to measure
+
+    engine.run(NOW + timedelta(minutes=15), deps=deps)
+
+    assert only_order(workflow, NOW).outcome_at == NOW + timedelta(minutes=15)
 
 
 def test_an_order_store_outage_in_the_outcome_step_never_fails_the_run(order_store,
