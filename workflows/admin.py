@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
 from workflows.forms import ConditionAdminForm, WorkflowAdminForm
-from workflows.models import Condition, Decision, RunClaim, Workflow
+from workflows.models import Condition, Decision, EngineRun, RunClaim, RunnerHeartbeat, Workflow
 
 
 class ConditionFormSet(BaseInlineFormSet):
@@ -88,3 +88,19 @@ class DecisionAdmin(ReadOnlyAdmin):
     list_filter = ("outcome", "dry_run", "skip_code")
     search_fields = ("workflow_name", "reason", "order_id")
     date_hierarchy = "evaluated_at"
+
+
+# --- engine status (read-only: written by the engine only) --------------------------------------
+
+
+@admin.register(EngineRun)
+class EngineRunAdmin(ReadOnlyAdmin):
+    list_display = ("started_at", "finished_at", "source", "host", "evaluated_at", "summary",
+                    "error")
+    list_filter = ("source", "host")
+    date_hierarchy = "started_at"
+
+
+@admin.register(RunnerHeartbeat)
+class RunnerHeartbeatAdmin(ReadOnlyAdmin):
+    list_display = ("host", "pid", "started_at", "beat_at", "stopped_at")

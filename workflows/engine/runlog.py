@@ -11,7 +11,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import DatabaseError, connection
@@ -91,3 +91,13 @@ class Heartbeat:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=10)
+
+
+RUN_RETENTION = timedelta(days=7)
+
+
+def purge_runs(*, now: datetime) -> int:
+    """Delete run rows started, and heartbeats last seen, more than 7 days before `now`."""
+    runs, _ = EngineRun.objects.filter(started_at__lt=now - RUN_RETENTION).delete()
+    beats, _ = RunnerHeartbeat.objects.filter(beat_at__lt=now - RUN_RETENTION).delete()
+    return runs + beats

@@ -131,3 +131,17 @@ def test_a_run_that_raises_is_closed_with_its_error(order_store, deps):
 
     [row] = EngineRun.objects.all()
     assert row.finished_at is not None and "UnknownWorkflowError" in row.error
+
+
+def test_run_rows_and_heartbeats_are_purged_after_7_days(db):
+    from workflows.engine.runlog import purge_runs
+    from workflows.models import RunnerHeartbeat
+
+    for age in (8, 1):
+        EngineRun.objects.create(started_at=NOW - timedelta(days=age), evaluated_at=NOW,
+                                 host="h")
+        RunnerHeartbeat.objects.create(host="h", pid=age, started_at=NOW,
+                                       beat_at=NOW - timedelta(days=age))
+
+    assert purge_runs(now=NOW) == 2
+    assert EngineRun.objects.count() == 1 and RunnerHeartbeat.objects.count() == 1
