@@ -331,7 +331,7 @@ def update_outcome(*, workflow_id: str, placed_at: datetime, order_id: str,
                 keys[0], range_key=keys[1], actions=actions, condition=condition,
             )
         except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
+            if _error_code(exc) == "ConditionalCheckFailedException":
                 return False
             raise
     return True
