@@ -112,11 +112,11 @@ def main() -> None:
         candles = extend(series, CANDLE_COUNTS[cond.indicator.name])
         market = Market.US if doc.get("is_us") or ":xn" in doc["cfd"].lower() else Market.EU
         work.append((cond, candles, market))
-    today = datetime.now(UTC).date()
+    now = datetime.now(UTC)
 
     def all_workflows() -> None:
         for cond, candles, market in work:
-            value = indicator_value(cond.indicator, candles, today=today, market=market)
+            value = indicator_value(cond.indicator, candles, now=now, market=market)
             evaluate(cond, value, candles[0])
 
     all_workflows()  # warm-up: loads the exchange calendars once per process

@@ -146,8 +146,8 @@ def asset_workflows(request: HttpRequest, query: Query[AssetQuery]) -> AssetOut:
     matches = workflows_with_conditions().filter(
         Q(index__iexact=code) | Q(index__iexact=symbol), archived_at__isnull=True
     )
-    today = timezone.now().date()
-    workflows = [AssetWorkflowOut.from_spec(spec_from_workflow(w), today=today) for w in matches]
+    now = timezone.now()
+    workflows = [AssetWorkflowOut.from_spec(spec_from_workflow(w), now=now) for w in matches]
     return AssetOut(asset_symbol=symbol, total=len(workflows), workflows=workflows)
 
 

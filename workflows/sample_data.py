@@ -19,6 +19,7 @@ from pathlib import Path
 
 from workflows.core import candles as cb
 from workflows.core.conditions import inclined_value
+from workflows.core.indicators import IndicatorError
 from workflows.core.types import Bar, IndicatorName, Market, WorkflowSpec
 from workflows.engine.market_data import M15, M30, aggregate_bars, csv_file_name, write_bars_csv
 
@@ -84,9 +85,12 @@ def fixed_level(spec: WorkflowSpec, today: date) -> float | None:
     if indicator.name == IndicatorName.ZONE and indicator.value and indicator.zone_value:
         return float(indicator.value + indicator.zone_value) / 2
     if indicator.name == IndicatorName.INCLINED and indicator.x1 and indicator.x2:
-        line = inclined_value(indicator, today=today, market=spec.market)
+        try:
+            line = inclined_value(indicator, today=today, market=spec.market)
+        except IndicatorError:  # points spanning no open day: no level to aim at
+            return None
         below = cond.close.direction.value == "below"  # inclined is inverted: below sits over
-        return None if line is None else float(line) + (spread / 2 if below else -spread / 2)
+        return float(line) + (spread / 2 if below else -spread / 2)
     return None
 
 

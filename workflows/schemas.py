@@ -4,7 +4,7 @@ the YAML import and the forms."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
@@ -14,8 +14,8 @@ from ninja import Schema
 from pydantic import BeforeValidator, Field
 
 from orders.schemas import UtcDateTime
-from workflows.core.candles import open_days_between
-from workflows.core.indicators import IndicatorError, projection
+from workflows.core.conditions import indicator_value
+from workflows.core.indicators import IndicatorError
 from workflows.core.types import ConditionSpec, IndicatorName, WorkflowSpec
 from workflows.models import Workflow, WorkflowStats
 from workflows.selectors import SORTS, OrderFilters, WorkflowFilters, WorkflowRow
@@ -281,12 +281,12 @@ class AssetWorkflowOut(Schema):
     trigger: AssetTriggerOut
 
     @staticmethod
-    def from_spec(spec: WorkflowSpec, *, today: date) -> AssetWorkflowOut:
+    def from_spec(spec: WorkflowSpec, *, now: datetime) -> AssetWorkflowOut:
         t = spec.trigger
         return AssetWorkflowOut(
             id=spec.id, name=spec.name, index=spec.index, cfd=spec.cfd, enabled=spec.enabled,
             dry_run=spec.dry_run, end_date=spec.end_date, is_us=spec.is_us,
-            conditions=[_asset_condition(c, spec, today) for c in spec.conditions],
+            conditions=[_asset_condition(c, spec, now) for c in spec.conditions],
             trigger=AssetTriggerOut(
                 unit_time=t.ut, signal=t.signal, location=t.location,
                 order_direction=t.order_direction, quantity=float(t.quantity),
@@ -298,13 +298,13 @@ def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _asset_condition(c: ConditionSpec, spec: WorkflowSpec, today: date) -> AssetConditionOut:
+def _asset_condition(c: ConditionSpec, spec: WorkflowSpec, now: datetime) -> AssetConditionOut:
     ind = c.indicator
     return AssetConditionOut(
         indicator=AssetIndicatorOut(
             name=ind.name, unit_time=ind.ut, value=_float(ind.value),
             zone_value=_float(ind.zone_value),
-            current_value=inclined_current_value(c, spec, today),
+            current_value=inclined_current_value(c, spec, now),
         ),
         close=AssetCloseOut(
             direction=c.close.direction, unit_time=c.close.ut, spread=float(c.close.spread)
@@ -313,19 +313,16 @@ def _asset_condition(c: ConditionSpec, spec: WorkflowSpec, today: date) -> Asset
     )
 
 
-def inclined_current_value(c: ConditionSpec, spec: WorkflowSpec, today: date) -> float | None:
-    """Reference §4.4: the line through (0, y1) and (open days (x1, x2], y2), at open days
-    (x1, today]. None for other indicators or when the points span no open day."""
-    ind = c.indicator
-    if ind.name is not IndicatorName.INCLINED or ind.x1 is None or ind.x2 is None:
+def inclined_current_value(c: ConditionSpec, spec: WorkflowSpec, now: datetime) -> float | None:
+    """Reference §4.4: the inclined line as the engine evaluates it at `now` (today counts once
+    its session has opened). None for other indicators or when the points span no open day."""
+    if c.indicator.name is not IndicatorName.INCLINED:
         return None
-    span = open_days_between(ind.x1.date, ind.x2.date, spec.market)
-    elapsed = open_days_between(ind.x1.date, today, spec.market)
     try:
-        value = projection(0, ind.x1.price, span, ind.x2.price, elapsed)
+        value = indicator_value(c.indicator, [], now=now, market=spec.market).level
     except IndicatorError:
         return None
-    return float(round(value, 4))
+    return None if value is None else float(round(value, 4))
 
 
 class AssetOut(Schema):

@@ -8,7 +8,7 @@ the workflow and the field.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -127,9 +127,19 @@ class IndicatorIn(_Strict):
         if self.name is IndicatorName.INCLINED:
             if self.x1 is None or self.x2 is None:
                 raise ValueError("x1 and x2 points are required for an inclined indicator")
-            if self.x1.date == self.x2.date:
-                raise ValueError(f"x1 and x2 must have different dates (both {self.x1.date})")
+            _check_inclined_points(self.x1.date, self.x2.date)
         return self
+
+
+def _check_inclined_points(x1: date, x2: date) -> None:
+    """The line must go forward in time over at least one weekday (else it never has a value:
+    the reference divides by zero). Exchange holidays are the engine's to report."""
+    if x1 == x2:
+        raise ValueError(f"x1 and x2 must have different dates (both {x1})")
+    if x2 < x1:
+        raise ValueError(f"x2 ({x2}) must be after x1 ({x1})")
+    if all((x1 + timedelta(days=n)).weekday() >= 5 for n in range(1, (x2 - x1).days + 1)):
+        raise ValueError(f"x1 ({x1}) and x2 ({x2}) must be at least one weekday apart")
 
 
 class CloseIn(_Strict):

@@ -135,6 +135,19 @@ def test_inclined_points_need_different_dates():
     assert "different dates" in errors_of(doc)["conditions[0].indicator"]
 
 
+@pytest.mark.parametrize(
+    ("x1", "x2", "words"),
+    [
+        ("2026-01-12", "2026-01-05", "x2 (2026-01-05) must be after x1 (2026-01-12)"),
+        ("2026-01-10", "2026-01-11", "at least one weekday"),  # Saturday -> Sunday
+    ],
+)
+def test_an_inclined_line_whose_second_point_is_not_after_the_first_is_rejected(x1, x2, words):
+    doc = with_("conditions.0.indicator", {"name": "inclined", "ut": "daily",
+                                           "x1": {"x": x1, "y": 10}, "x2": {"x": x2, "y": 12}})
+    assert words in errors_of(doc)["conditions[0].indicator"]
+
+
 def test_inclined_points_accept_date_and_price_keys_too():
     doc = with_("conditions.0.indicator", {
         "name": "inclined", "ut": "daily",

@@ -83,6 +83,17 @@ def open_days_between(start: date, end: date, market: Market) -> int:
     )
 
 
+def last_counted_day(now: datetime, market: Market) -> date:
+    """The newest day an inclined line counts at `now` (reference §4.3/§4.4, §10.20): today
+    only once today's daily bar exists, i.e. today's session has opened; before that (pre-open
+    runs, US workflows all morning UTC) yesterday. `open_days_between` up to this day then
+    skips weekends and holidays."""
+    today = now.date()
+    open_hour, _ = session_hours_utc(market, today)
+    opening = datetime.combine(today, time(open_hour, SESSIONS[market].open_minute), UTC)
+    return today if now >= opening else today - timedelta(days=1)
+
+
 # --- fetch anchor and sizing ---------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from workflows.core import candles as cb
@@ -74,12 +74,14 @@ class Evaluation:
 
 
 def indicator_value(
-    indicator: IndicatorSpec, candles: Sequence[Candle], *, today: date, market: Market
+    indicator: IndicatorSpec, candles: Sequence[Candle], *, now: datetime, market: Market
 ) -> IndicatorValue:
-    """The indicator's value on newest-first `candles` (unused for polarite/zone/inclined).
+    """The indicator's value on newest-first `candles` (unused for polarite/zone/inclined) as
+    of `now` (the inclined line counts today only once today's session has opened).
 
     Raises IndicatorError when the workflow must be skipped (too few candles for ma7/ma50,
-    missing polarite/zone values or inclined points). Combo with < 235 candles is "no signal"."""
+    missing polarite/zone values, inclined points missing or spanning no open day). Combo with
+    < 235 candles is "no signal"."""
     name = indicator.name
     if name in MA_PERIODS:
         return IndicatorValue(name, level=ind.sma(candles, MA_PERIODS[name]))
@@ -100,18 +102,21 @@ def indicator_value(
             raise IndicatorError("zone indicator needs value and zone_value")
         low, high = sorted((indicator.value, indicator.zone_value))
         return IndicatorValue(name, zone=(low, high))
+    today = cb.last_counted_day(now, market)
     return IndicatorValue(name, level=inclined_value(indicator, today=today, market=market))
 
 
-def inclined_value(indicator: IndicatorSpec, *, today: date, market: Market) -> Decimal | None:
-    """The inclined line through x1 and x2 projected to `today`, with open trading days as the
-    X axis (reference §4.4). None when x1 and x2 are not at least one open day apart."""
+def inclined_value(indicator: IndicatorSpec, *, today: date, market: Market) -> Decimal:
+    """The inclined line through x1 and x2 projected to `today` (counted), with open trading
+    days as the X axis (reference §4.4). Raises IndicatorError when x1 and x2 are not at least
+    one open day apart (the reference fails too; never a line that silently never fires)."""
     if indicator.x1 is None or indicator.x2 is None:
         raise IndicatorError("inclined indicator needs two points")
     x1, x2 = indicator.x1, indicator.x2
     span = cb.open_days_between(x1.date, x2.date, market)
     if span == 0:
-        return None
+        raise IndicatorError(
+            f"inclined points {x1.date} and {x2.date} span no open trading day")
     elapsed = cb.open_days_between(x1.date, today, market)
     return ind.projection(0, x1.price, span, x2.price, elapsed)
 

@@ -68,7 +68,7 @@ def run_one(spec: WorkflowSpec, now: datetime, deps: Deps) -> WorkflowDecision:
     decision = replace(decision, candles=candle_times(spec, seen), close_price=seen.close.close)
     try:
         value = conditions.indicator_value(
-            spec.condition.indicator, seen.indicator, today=now.date(), market=spec.market
+            spec.condition.indicator, seen.indicator, now=now, market=spec.market
         )
     except IndicatorError as exc:
         return replace(decision, skip_code="indicator_error", reason=f"Skipping workflow: {exc}")

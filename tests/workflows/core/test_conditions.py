@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal as D
 
 import pytest
@@ -189,20 +189,23 @@ def test_engine_vector_close_candle_meets_the_forced_moving_average(name, line, 
     assert result.close_candle == c
 
 
+EVENING = datetime(2024, 1, 1, 23, tzinfo=UTC)
+
+
 def spec(name: IndicatorName, **kwargs) -> IndicatorSpec:
     return IndicatorSpec(name, UnitTime.H1, **kwargs)
 
 
 def test_polarite_without_a_value_is_an_error() -> None:
     with pytest.raises(IndicatorError):
-        indicator_value(spec(IndicatorName.POLARITE), [], today=date(2024, 1, 1), market=Market.EU)
+        indicator_value(spec(IndicatorName.POLARITE), [], now=EVENING, market=Market.EU)
 
 
 def test_zone_value_is_sorted_bounds() -> None:
     value = indicator_value(
         spec(IndicatorName.ZONE, value=D("110"), zone_value=D("100")),
         [],
-        today=date(2024, 1, 1),
+        now=datetime(2024, 1, 1, 23, tzinfo=UTC),
         market=Market.EU,
     )
     assert value.zone == (D("100"), D("110"))
@@ -211,14 +214,14 @@ def test_zone_value_is_sorted_bounds() -> None:
 def test_moving_average_with_too_few_candles_is_an_error() -> None:
     candles = [candle("1", "2", "1")] * 6
     with pytest.raises(IndicatorError):
-        indicator_value(spec(IndicatorName.MA7), candles, today=date(2024, 1, 1), market=Market.EU)
+        indicator_value(spec(IndicatorName.MA7), candles, now=EVENING, market=Market.EU)
 
 
 def test_combo_with_too_few_candles_is_no_signal_not_an_error() -> None:
     value = indicator_value(
         spec(IndicatorName.COMBO),
         [candle("1", "2", "1")] * 10,
-        today=date(2024, 1, 1),
+        now=datetime(2024, 1, 1, 23, tzinfo=UTC),
         market=Market.EU,
     )
     assert value.combo is None
@@ -240,7 +243,8 @@ def test_combo_with_too_few_candles_is_no_signal_not_an_error() -> None:
 )
 def test_inclined_line_projects_over_open_trading_days(x1, x2, today, expected) -> None:
     indicator = spec(IndicatorName.INCLINED, x1=Point(x1[0], D(x1[1])), x2=Point(x2[0], D(x2[1])))
-    value = indicator_value(indicator, [], today=today, market=Market.EU)
+    value = indicator_value(indicator, [], now=datetime.combine(today, time(23), UTC),
+                            market=Market.EU)
     assert value.level is not None
     assert abs(value.level - expected) <= D("0.01")
 
@@ -251,13 +255,48 @@ def test_a_falling_inclined_line_is_below_its_start_on_the_second_point_day() ->
         x1=Point(date(2024, 9, 19), D("110")),
         x2=Point(date(2024, 9, 25), D("104")),
     )
-    value = indicator_value(indicator, [], today=date(2024, 9, 25), market=Market.EU)
+    value = indicator_value(indicator, [], now=datetime(2024, 9, 25, 23, tzinfo=UTC),
+                            market=Market.EU)
     assert value.level is not None and value.level < 110
+
+
+LINE = {"x1": Point(date(2026, 1, 5), D("100")), "x2": Point(date(2026, 1, 12), D("105"))}
+
+
+@pytest.mark.parametrize(
+    ("market", "now", "expected"),
+    [
+        (Market.EU, datetime(2026, 1, 14, 5, 1, tzinfo=UTC), D("106")),  # EU pre-open
+        (Market.EU, datetime(2026, 1, 14, 8, 1, tzinfo=UTC), D("107")),  # EU open (08:00 UTC)
+        (Market.US, datetime(2026, 1, 14, 14, 1, tzinfo=UTC), D("106")),  # US pre-open
+        (Market.US, datetime(2026, 1, 14, 14, 31, tzinfo=UTC), D("107")),  # US open (14:30 UTC)
+    ],
+)
+def test_inclined_counts_today_only_once_todays_session_has_opened(market, now, expected) -> None:
+    """Reference §4.3/§4.4, §10.20: today counts once today's daily bar exists."""
+    value = indicator_value(spec(IndicatorName.INCLINED, **LINE), [], now=now, market=market)
+    assert value.level == expected
+
+
+def test_inclined_never_counts_a_holiday_even_after_the_usual_open() -> None:
+    holiday = datetime(2026, 1, 19, 16, tzinfo=UTC)  # Martin Luther King Jr. Day, NYSE closed
+    value = indicator_value(spec(IndicatorName.INCLINED, **LINE), [], now=holiday,
+                            market=Market.US)
+    assert value.level == D("105") + 4  # Jan 13, 14, 15, 16; not the 19th
+
+
+def test_inclined_points_without_an_open_day_between_are_an_error_not_silence() -> None:
+    """Friday -> Saturday spans no open day: the reference fails (division by zero) and the
+    workflow is skipped with the reason; it never silently never fires."""
+    flat = spec(IndicatorName.INCLINED, x1=Point(date(2026, 1, 9), D("100")),
+                x2=Point(date(2026, 1, 10), D("105")))
+    with pytest.raises(IndicatorError, match="no open trading day"):
+        indicator_value(flat, [], now=datetime(2026, 1, 14, 12, tzinfo=UTC), market=Market.EU)
 
 
 def test_inclined_without_points_is_an_error() -> None:
     with pytest.raises(IndicatorError):
-        indicator_value(spec(IndicatorName.INCLINED), [], today=date(2024, 1, 1), market=Market.EU)
+        indicator_value(spec(IndicatorName.INCLINED), [], now=EVENING, market=Market.EU)
 
 
 def test_the_decision_log_text_shows_at_most_four_decimals_but_compares_exactly():
