@@ -33,6 +33,8 @@ section "order sync: 500 open Saxo orders, +50 ms a request (benchmarks/bench_sy
   "$PY" benchmarks/bench_sync.py
 section "[1]+[2] history API under load and pages (benchmarks/bench_web.py)" \
   "$PY" benchmarks/bench_web.py --duration "$DURATION"
+section "[make run] local order store memory, 50,000 queries (benchmarks/bench_store_memory.py)" \
+  "$PY" benchmarks/bench_store_memory.py
 echo
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $status

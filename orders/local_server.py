@@ -15,6 +15,7 @@ from pathlib import Path
 
 TOOL_DIR = Path(__file__).resolve().parent.parent / "tools" / "dynamodb-local"
 CLI = TOOL_DIR / "node_modules" / "dynalite" / "cli.js"
+SERVER = TOOL_DIR / "server.js"  # cli.js plus the iterator-leak fix (see that file)
 HOST = "127.0.0.1"
 
 
@@ -42,7 +43,7 @@ def command(*, port: int, data_dir: Path | None, fast_tables: bool = False) -> l
     node = shutil.which("node")
     if node is None:
         raise LocalServerError("node is not installed (Node >= 20 is needed for dynalite)")
-    args = [node, str(CLI), "--host", HOST, "--port", str(port)]
+    args = [node, str(SERVER), "--host", HOST, "--port", str(port)]
     if data_dir is not None:
         args += ["--path", str(data_dir)]
     if fast_tables:
