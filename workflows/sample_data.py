@@ -1,17 +1,21 @@
 """Synthetic, deterministic 15- and 30-minute bars for offline runs (`make_sample_data`).
 
-Pure Python, no Django. Each symbol gets a seeded random walk over its exchange's trading days
-and session hours, bent (Brownian bridge) so that it ends at a target price: a workflow's fixed
-level (polarite value, middle of a zone, inclined line value) when one exists, so that those
-workflows trigger on a run at the end time. A CFD shares its index's walk (same shape, offset).
+Pure Python, no Django. A bar's prices are a function of its start time alone (and of the
+symbol's plan and the seed): the same instant has the same prices whenever the data is
+generated, so a later run only appends the bars that are missing and never rewrites history.
+Each price is the plan's level times (1 + a sum of value-noise octaves, from 15 minutes to four
+weeks, at most ±2.8%): a workflow's fixed level (polarite value, middle of a zone, the inclined
+line of that day) when one exists, so those workflows trigger now and then; a default price
+otherwise. A CFD shares its index's shape (same key, its own level).
 The output is plainly labelled SYNTHETIC in every file header and in README.txt.
 """
 
 from __future__ import annotations
 
-import random
+import functools
+import math
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -21,12 +25,15 @@ from workflows.core import candles as cb
 from workflows.core.conditions import inclined_value
 from workflows.core.indicators import IndicatorError
 from workflows.core.types import Bar, IndicatorName, Market, WorkflowSpec
-from workflows.engine.market_data import M15, M30, aggregate_bars, csv_file_name, write_bars_csv
+from workflows.engine.market_data import M15, M30, csv_file_name, write_bars_csv
 
 DEFAULT_DAYS = 280  # ma50 weekly needs 55 weeks
 DEFAULT_SEED = 42
-STEP_VOLATILITY = 0.0012  # σ of one 15-minute return
-TAIL_BARS = 8  # the last two hours end flat on the target price
+FORMAT = "prices are a function of time (format 2)"  # an older file is rewritten once
+# (period in seconds, amplitude): value-noise octaves of the relative deviation from the level
+OCTAVES = ((900, 0.002), (3600, 0.003), (14400, 0.004), (86400, 0.006), (432000, 0.007),
+           (2419200, 0.006))
+WICK = 0.0006  # scale of a bar's wicks beyond its open/close, relative to the price
 DEFAULT_PRICES = {
     "DAX.I": 18500, "GER40.I": 18510, "CAC40.I": 7500, "FRA40.I": 7505, "US500.I": 5000,
     "AAPL:xnas": 230, "ITP:xpar": 30.5, "TTE:xpar": 59, "MC:xpar": 700,
@@ -43,8 +50,12 @@ class SymbolPlan:
 
     symbol: str
     market: Market
-    walk_key: str  # symbols with the same key share one walk (index and its CFD)
-    end_price: float
+    walk_key: str  # symbols with the same key share one shape (index and its CFD)
+    end_price: float  # the level prices move around
+    line: Callable[[date], float] | None = None  # a level that changes by day (inclined)
+
+    def level(self, day: date) -> float:
+        return self.line(day) if self.line is not None else self.end_price
 
 
 def plans_from_workflows(specs: Iterable[WorkflowSpec], until: datetime) -> list[SymbolPlan]:
@@ -52,12 +63,28 @@ def plans_from_workflows(specs: Iterable[WorkflowSpec], until: datetime) -> list
     plans: dict[str, SymbolPlan] = {}
     for spec in specs:
         level = fixed_level(spec, until.date())
+        line = _inclined_line(spec) if spec.condition.indicator.name == IndicatorName.INCLINED \
+            else None
         for symbol in (spec.index, spec.cfd):
             known = plans.get(symbol)
             if known is None or (level is not None and known.end_price == default_price(symbol)):
                 end = level if level is not None else default_price(symbol)
-                plans[symbol] = SymbolPlan(symbol, spec.market, spec.index, end)
+                plans[symbol] = SymbolPlan(symbol, spec.market, spec.index, end,
+                                           line if level is not None else None)
     return list(plans.values())
+
+
+def _inclined_line(spec: WorkflowSpec) -> Callable[[date], float]:
+    """The inclined workflow's trigger level on each day (cached)."""
+    cache: dict[date, float] = {}
+
+    def line(day: date) -> float:
+        if day not in cache:
+            level = fixed_level(spec, day)
+            cache[day] = level if level is not None else default_price(spec.index)
+        return cache[day]
+
+    return line
 
 
 def plans_from_symbols(symbols: Iterable[str]) -> list[SymbolPlan]:
@@ -120,41 +147,74 @@ def session_starts(market: Market, until: datetime, days: int) -> list[datetime]
     return starts
 
 
-def random_walk(key: str, seed: int, steps: int) -> list[float]:
-    """Seeded log-returns walk starting at 1.0, deterministic per (key, seed)."""
-    rng = random.Random(zlib.crc32(key.encode()) ^ seed)
-    level, path = 1.0, []
-    for _ in range(steps):
-        level *= 1 + rng.gauss(0, STEP_VOLATILITY)
-        path.append(level)
-    return path
+_MASK = (1 << 64) - 1
 
 
-def bridged_closes(walk: list[float], end_price: float) -> list[float]:
-    """Scale the walk to `end_price`, bend it linearly to reach it exactly, then hold it flat
-    for the last TAIL_BARS bars so the close candles of every short unit time sit on it."""
-    head = walk[: max(1, len(walk) - TAIL_BARS)]
-    prices = [w * end_price / head[-1] for w in head]
-    n = len(prices)
-    bent = [p + (end_price - prices[-1]) * (i + 1) / n for i, p in enumerate(prices)]
-    return (bent + [end_price] * TAIL_BARS)[: len(walk)]
+def _mix(value: int) -> int:
+    """splitmix64: a well-spread 64-bit hash of an integer."""
+    value = (value + 0x9E3779B97F4A7C15) & _MASK
+    value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) & _MASK
+    return value ^ (value >> 31)
+
+
+def _unit(key: int, octave: int, index: int) -> float:
+    """A deterministic number in [-1, 1) for (key, octave, index)."""
+    return _mix(key ^ (octave << 56) ^ (index & ((1 << 56) - 1))) / 2**63 - 1.0
+
+
+def deviation(key: int, moment: datetime) -> float:
+    """The relative deviation from the level at `moment`: smooth value noise per octave."""
+    seconds = moment.timestamp()
+    total = 0.0
+    for octave, (period, amplitude) in enumerate(OCTAVES):
+        position = seconds / period
+        index = math.floor(position)
+        f = position - index
+        smooth = f * f * (3 - 2 * f)
+        a, b = _unit(key, octave, index), _unit(key, octave, index + 1)
+        total += amplitude * (a + (b - a) * smooth)
+    return total
+
+
+def price_at(plan: SymbolPlan, moment: datetime, seed: int) -> float:
+    """The synthetic price of `plan`'s symbol at `moment` (a pure function of both)."""
+    key = zlib.crc32(plan.walk_key.encode()) ^ seed
+    return plan.level(moment.date()) * (1 + deviation(key, moment))
 
 
 def _quantize(value: float, price: float) -> Decimal:
     return Decimal(f"{value:.{2 if price >= 100 else 3}f}")
 
 
+def bar_at(plan: SymbolPlan, start: datetime, seed: int) -> Bar:
+    """The 15-minute bar starting at `start`: open and close are the prices at its start and
+    end, the wicks a deterministic amount beyond them."""
+    o = price_at(plan, start, seed)
+    c = price_at(plan, start + timedelta(minutes=M15), seed)
+    slot = int(start.timestamp()) // (M15 * 60)
+    key = zlib.crc32(plan.symbol.encode()) ^ seed ^ 0x5EED
+    up, down = (abs(_unit(key, 60 + i, slot)) * WICK * c for i in (0, 1))
+    high, low = max(o, c) + up, min(o, c) - down
+    q = plan.end_price
+    return Bar(start, _quantize(o, q), _quantize(high, q), _quantize(low, q), _quantize(c, q))
+
+
 def bars_15m(plan: SymbolPlan, starts: list[datetime], seed: int) -> list[Bar]:
-    """Oldest-first 15-minute bars following the plan's walk."""
-    closes = bridged_closes(random_walk(plan.walk_key, seed, len(starts)), plan.end_price)
-    wicks = random.Random(zlib.crc32(plan.symbol.encode()) ^ seed ^ 0x5EED)
-    bars, previous = [], closes[0]
-    for start, close in zip(starts, closes, strict=True):
-        spread = abs(wicks.gauss(0, STEP_VOLATILITY * close / 2))
-        high, low = max(previous, close) + spread, min(previous, close) - spread
-        o, h, lo, c = (_quantize(v, plan.end_price) for v in (previous, high, low, close))
-        bars.append(Bar(start, o, h, lo, c))
-        previous = close
+    """Oldest-first 15-minute bars at `starts`."""
+    return [bar_at(plan, start, seed) for start in starts]
+
+
+def bars_30m(plan: SymbolPlan, starts: list[datetime], seed: int) -> list[Bar]:
+    """Oldest-first 30-minute bars for the half hours of `starts`, each made of both of its
+    15-minute halves (also when the second one is not in `starts` yet), so a 30-minute bar
+    never changes once written."""
+    bars = []
+    for start in dict.fromkeys(half_hour(s) for s in starts):
+        first = bar_at(plan, start, seed)
+        second = bar_at(plan, start + timedelta(minutes=M15), seed)
+        bars.append(Bar(start, first.open, max(first.high, second.high),
+                        min(first.low, second.low), second.close))
     return bars
 
 
@@ -166,11 +226,13 @@ def write_sample_data(
     plans: Iterable[SymbolPlan], directory: Path, *, until: datetime, days: int, seed: int
 ) -> Iterator[Path]:
     """Write `<symbol>_15m.csv` and `<symbol>_30m.csv` per plan plus README.txt; yields paths.
+    A file of the same symbol, seed and format only gets the bars after its last one appended.
     Daily and weekly bars are derived from the 30-minute file by CsvMarketData."""
     directory.mkdir(parents=True, exist_ok=True)
     readme = directory / "README.txt"
     readme.write_text(
-        f"{LABEL}\nGenerated up to {until.isoformat()} ({days} trading days, seed {seed}).\n"
+        f"{LABEL}\nLast generated up to {until.isoformat()} (seed {seed}); {FORMAT}: the same\n"
+        "instant always has the same prices, and a later run only appends the missing bars.\n"
         "Files: <symbol>_15m.csv and <symbol>_30m.csv (':' in a symbol written as '@');\n"
         "columns time,open,high,low,close (UTC bar start). Daily and weekly bars are derived\n"
         "from the 30-minute file when read; monthly candles from those daily bars.\n"
@@ -179,10 +241,40 @@ def write_sample_data(
     for plan in plans:
         # Bars stop at the session anchor: what a run at `until` reads (reference §3.2).
         starts = session_starts(plan.market, cb.session_anchor(until, plan.market), days)
-        fine = bars_15m(plan, starts, seed)
-        newest_first = fine[::-1]
-        header = f"{LABEL}\nsymbol {plan.symbol}, market {plan.market.value}, seed {seed}"
-        for horizon, bars in ((M15, newest_first), (M30, aggregate_bars(newest_first, half_hour))):
+        header = f"{LABEL}\nsymbol {plan.symbol}, market {plan.market.value}, seed {seed}, {FORMAT}"
+        for horizon, make in ((M15, bars_15m), (M30, bars_30m)):
             path = directory / csv_file_name(plan.symbol, horizon)
-            path.write_text(write_bars_csv(bars, f"{header}, {horizon}-minute bars"))
+            _append_bars(path, f"{header}, {horizon}-minute bars", starts,
+                         functools.partial(make, plan, seed=seed))
             yield path
+
+
+def _append_bars(path: Path, header: str, starts: list[datetime],
+                 make: Callable[[list[datetime]], list[Bar]]) -> None:
+    """Append the bars of `starts` after the file's last one; (re)write the file when it is
+    missing, of another header, or starts later than `starts` do."""
+    first_wanted = half_hour(starts[0]) if starts else None
+    known = _file_span(path, header)
+    if known is None or first_wanted is None or first_wanted < known[0]:
+        path.write_text(write_bars_csv(make(starts), header))
+        return
+    newer = [s for s in starts if s > known[1]]
+    bars = [b for b in make(newer) if b.time > known[1]]
+    if bars:
+        rows = write_bars_csv(bars).split("\n", 1)[1]  # without the column line
+        with path.open("a", encoding="utf-8") as out:
+            out.write(rows)
+
+
+def _file_span(path: Path, header: str) -> tuple[datetime, datetime] | None:
+    """(first, last) bar time of a file written with `header`, else None."""
+    if not path.exists():
+        return None
+    lines = path.read_text(encoding="utf-8").splitlines()
+    comments = [line[2:] for line in lines if line.startswith("# ")]
+    rows = [line for line in lines if line and not line.startswith(("#", "time,"))]
+    if "\n".join(comments) != header or not rows:
+        return None
+    first, last = (datetime.fromisoformat(r.split(",", 1)[0].replace("Z", "+00:00"))
+                   for r in (rows[0], rows[-1]))
+    return first, last

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 
 from orders.services import RecordOutcome
 from workflows import models
@@ -206,3 +207,12 @@ def claim_of_broker_order(broker_order_id: str) -> models.RunClaim | None:
     """The newest claim that holds this broker order id (k-order placed it), else None."""
     rows = models.RunClaim.objects.filter(broker_order_id=broker_order_id, dry_run=False)
     return rows.order_by("-placed_at").first()
+
+
+# --- what has run (replays start after it) --------------------------------------------------
+
+
+def last_evaluated_at() -> datetime | None:
+    """The newest run time in the decision log (every run writes one row per evaluated
+    workflow), or None when nothing has run yet: a replay covers only the slots after it."""
+    return models.Decision.objects.aggregate(newest=Max("evaluated_at"))["newest"]

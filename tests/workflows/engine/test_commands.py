@@ -66,6 +66,32 @@ def test_replay_sample_populates_history_from_engine_runs(order_store, make_work
     assert Decision.objects.filter(workflow_id=workflow.id).count() > 10
 
 
+def test_replay_sample_again_runs_no_slot_twice(order_store, make_workflow, csv_dir):
+    workflow = make_workflow("dax zone below")
+    command("replay_sample", "--days", "1")
+    decisions = list(Decision.objects.values_list("workflow_id", "evaluated_at"))
+    orders = order_services.list_workflow_orders(workflow_id=str(workflow.id), now=NOW)
+
+    again = command("replay_sample", "--days", "1")
+
+    assert "replayed 0 runs" in again
+    assert list(Decision.objects.values_list("workflow_id", "evaluated_at")) == decisions
+    assert len(set(decisions)) == len(decisions) > 10
+    assert order_services.list_workflow_orders(workflow_id=str(workflow.id), now=NOW) == orders
+
+
+def test_replay_sample_starts_after_the_newest_run(order_store, make_workflow, csv_dir):
+    make_workflow("dax zone below")
+    command("run_workflows", "--at", "2026-02-20T13:01:00Z")  # e.g. the loop, before a stop
+
+    out = command("replay_sample", "--days", "1")
+
+    assert "replayed 4 runs up to 2026-02-20 15:01" in out  # 13:31 .. 15:01 (bars to 14:30)
+    times = sorted(Decision.objects.values_list("evaluated_at", flat=True))
+    assert times == [parse_at(f"2026-02-20T{t}") for t in ("13:01", "13:31", "14:01", "14:31",
+                                                           "15:01")]
+
+
 def test_purge_decisions_deletes_rows_older_than_seven_days(order_store, make_workflow, csv_dir):
     make_workflow("dax zone below")
     command("run_workflows", "--at", AT)

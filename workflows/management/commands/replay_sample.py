@@ -1,8 +1,10 @@
 """manage.py replay_sample --days N: run the engine at every :01/:31 weekday session slot of the
 last N days of the sample CSV data, so the order history and decision log come from real runs.
 
-Orders are never sent anywhere (notify-only broker, log notifications). Re-running is safe:
-the claim ledger makes every slot's orders land once.
+Orders are never sent anywhere (notify-only broker, log notifications). Idempotent: it only
+runs the slots after the newest run the decision log knows (a replay's or the loop's), so a
+restart logs no decision twice and places no order back-dated before earlier ones; the claim
+ledger still makes every order land once.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from workflows import engine
 from workflows.core.types import MarketDataError
+from workflows.engine import ledger
 from workflows.engine.deps import build_replay_deps
 from workflows.engine.market_data import M30
 from workflows.engine.runs import due_specs
@@ -33,7 +36,11 @@ class Command(BaseCommand):
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         end = self.data_end(deps.market_data, datetime.now(UTC))
-        slots = session_slots(end - timedelta(days=days), end)
+        start = end - timedelta(days=days)
+        done = ledger.last_evaluated_at()
+        if done is not None and done >= start:
+            start = done + timedelta(minutes=1)
+        slots = session_slots(start, end)
         totals = {"evaluated": 0, "placed": 0, "failed": 0}
         for slot in slots:
             # Outcomes once, at the last slot: every order is measured from the bars up to it.
