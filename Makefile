@@ -1,27 +1,37 @@
 # k-order: `make run` (everything set up, UI on http://127.0.0.1:8000) and `make test`.
+# `make run` installs the runtime dependencies only; `make test` / `bench` / `lint` add the
+# [dev] extra (pytest, Playwright, moto, ruff...). Each has its own stamp in .venv/.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
 DYNALITE := tools/dynamodb-local/node_modules/.package-lock.json
+PORT ?= 8000
 
 .PHONY: run test install bench lint clean-data
 
-$(STAMP): pyproject.toml
+$(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH" >&2; exit 1; }
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+
+$(RUNTIME_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $(RUNTIME_STAMP)
+
+$(DEV_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $(DEV_STAMP) $(RUNTIME_STAMP)
 
 $(DYNALITE): tools/dynamodb-local/package-lock.json
 	cd tools/dynamodb-local && npm ci --no-audit --no-fund --loglevel=error
 	touch $(DYNALITE)
 
-install: $(STAMP) $(DYNALITE)
+install: $(DEV_STAMP) $(DYNALITE)
 
-run: install
-	bash tools/run-dev.sh
+run: $(RUNTIME_STAMP) $(DYNALITE)
+	PY=$(PY) bash tools/run-dev.sh --port $(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -33,4 +43,4 @@ lint: install
 	$(VENV)/bin/ruff check korder_site workflows orders tests benchmarks
 
 clean-data:
-	rm -rf var/dynamodb var/korder.sqlite3 var/sample-data .env
+	rm -rf var/dynamodb var/korder.sqlite3 var/sample-data var/log var/admin-login.txt .env
