@@ -16,6 +16,7 @@ from pathlib import Path
 from korder_site import supervisor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+ALREADY_RUNNING = 3  # exit status of a refused second start
 
 
 def var_dir() -> Path:
@@ -39,7 +40,7 @@ def main(argv: list[str]) -> int:
     except supervisor.AlreadyRunning as exc:
         print(f"k-order is already running in this checkout ({exc}); not starting another",
               file=sys.stderr)
-        return 1
+        return ALREADY_RUNNING
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "korder_site.settings")
     from django.core.management import execute_from_command_line
 

@@ -110,6 +110,7 @@ class Supervisor:
         self.say = say
         self.log = log
         self.children: list[Child] = []
+        self.chores: list[tuple[float, Callable[[], None]]] = []  # (every seconds, what)
         self.stopping = threading.Event()
         self.failed: str | None = None
         self._parent = os.getppid()
@@ -143,8 +144,11 @@ class Supervisor:
 
     def run(self, poll: float = 0.2) -> int:
         """Watch the children until a stop is asked for or one fails too often; then stop
-        them all. Returns the exit code: 0 on a requested stop, 1 on failure."""
+        them all; run each chore every so often. Returns the exit code: 0 on a requested
+        stop, 1 on failure."""
+        due = [time.monotonic() + every for every, _ in self.chores]
         while not self.stopping.wait(poll):
+            self._run_chores(due)
             if os.getppid() != self._parent:
                 self.log.info("parent process went away: stopping")
                 break
@@ -155,6 +159,15 @@ class Supervisor:
                 break
         self.stop_all()
         return 1 if self.failed else 0
+
+    def _run_chores(self, due: list[float]) -> None:
+        for i, (every, chore) in enumerate(self.chores):
+            if time.monotonic() >= due[i]:
+                try:
+                    chore()
+                except Exception:  # noqa: BLE001 - a chore never stops the supervisor
+                    self.log.exception("chore %s failed", getattr(chore, "__name__", chore))
+                due[i] = time.monotonic() + every
 
     def _restart_or_fail(self, child: Child) -> None:
         process = child.process

@@ -158,11 +158,13 @@ def _mix(value: int) -> int:
     return value ^ (value >> 31)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the long octaves' points are shared by many bars
 def _unit(key: int, octave: int, index: int) -> float:
     """A deterministic number in [-1, 1) for (key, octave, index)."""
     return _mix(key ^ (octave << 56) ^ (index & ((1 << 56) - 1))) / 2**63 - 1.0
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a bar's close is the next bar's open
 def deviation(key: int, moment: datetime) -> float:
     """The relative deviation from the level at `moment`: smooth value noise per octave."""
     seconds = moment.timestamp()
@@ -187,6 +189,7 @@ def _quantize(value: float, price: float) -> Decimal:
     return Decimal(f"{value:.{2 if price >= 100 else 3}f}")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the 30-minute bars reuse the 15-minute ones
 def bar_at(plan: SymbolPlan, start: datetime, seed: int) -> Bar:
     """The 15-minute bar starting at `start`: open and close are the prices at its start and
     end, the wicks a deterministic amount beyond them."""

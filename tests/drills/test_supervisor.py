@@ -149,7 +149,7 @@ def test_a_second_make_run_in_the_checkout_refuses_at_once_naming_the_first(
     done = subprocess.run([sys.executable, "-m", "korder_site.run_local", "--port", "1"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=30)
     assert time.monotonic() - started < 5
-    assert done.returncode == 1 and done.stdout == ""
+    assert done.returncode == 3 and done.stdout == ""
     assert done.stderr.strip() == (
         f"k-order is already running in this checkout (pid {os.getpid()}, serving "
         "http://127.0.0.1:8000/ from here); not starting another"

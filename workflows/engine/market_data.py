@@ -138,12 +138,13 @@ def week_start(moment: datetime) -> datetime:
 class CsvMarketData:
     """Bars from a directory of CSV files. `as_of` hides bars starting after it (replays).
 
-    Files are parsed once per instance and kept in memory."""
+    Files are parsed once per instance and kept in memory, and parsed again once they changed
+    (`make run` appends sample bars while the engine loop runs)."""
 
     def __init__(self, directory: Path | str, *, as_of: datetime | None = None) -> None:
         self.directory = Path(directory)
         self.as_of = as_of
-        self._cache: dict[tuple[str, int], list[Bar]] = {}
+        self._cache: dict[tuple[str, int], tuple[tuple[int, int] | None, list[Bar]]] = {}
 
     def bars(self, symbol: str, *, horizon: int, count: int, until: datetime) -> list[Bar]:
         """Up to `count` bars of `horizon` minutes starting at or before `until` (and `as_of`),
@@ -160,9 +161,21 @@ class CsvMarketData:
 
     def _series(self, symbol: str, horizon: int) -> list[Bar]:
         key = (symbol, horizon)
-        if key not in self._cache:
-            self._cache[key] = self._load(symbol, horizon)
-        return self._cache[key]
+        stamp = self._stamp(symbol, horizon)
+        cached = self._cache.get(key)
+        if cached is None or cached[0] != stamp:
+            self._cache[key] = (stamp, self._load(symbol, horizon))
+        return self._cache[key][1]
+
+    def _stamp(self, symbol: str, horizon: int) -> tuple[int, int] | None:
+        """(mtime, size) of the file the series is read or derived from; None if missing."""
+        for source in (horizon, M30):
+            try:
+                info = (self.directory / csv_file_name(symbol, source)).stat()
+            except OSError:
+                continue
+            return info.st_mtime_ns, info.st_size
+        return None
 
     def _load(self, symbol: str, horizon: int) -> list[Bar]:
         path = self.directory / csv_file_name(symbol, horizon)

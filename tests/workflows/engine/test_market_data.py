@@ -82,6 +82,21 @@ def test_as_of_hides_later_bars_for_replays(csv_dir: Path) -> None:
     assert bars[0].time == utc(2024, 6, 19, 12)
 
 
+def test_a_source_reads_bars_appended_to_its_files_later(csv_dir: Path) -> None:
+    """The engine loop of `make run` keeps one source while sample bars are appended."""
+    source = CsvMarketData(csv_dir)
+    until = utc(2024, 6, 22)
+    assert source.bars("ITP:xpar", horizon=30, count=1, until=until)[0].time.day == 20
+    assert source.bars("ITP:xpar", horizon=1440, count=1, until=until)[0].time.day == 20
+    path = csv_dir / csv_file_name("ITP:xpar", 30)
+    newer = write_bars_csv(eu_day_bars(utc(2024, 6, 21), 300)).split("\n", 1)[1]
+    with path.open("a") as out:
+        out.write(newer)
+    assert source.bars("ITP:xpar", horizon=30, count=1, until=until)[0].time == utc(2024, 6, 21,
+                                                                                    15, 30)
+    assert source.bars("ITP:xpar", horizon=1440, count=1, until=until)[0].time.day == 21
+
+
 def test_an_unknown_symbol_is_a_market_data_error(csv_dir: Path) -> None:
     with pytest.raises(MarketDataError):
         CsvMarketData(csv_dir).bars("NOPE", horizon=30, count=1, until=utc(2024, 6, 21))

@@ -15,6 +15,7 @@ import logging
 import logging.handlers
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from orders import local_server, services
 from orders.errors import OrderStoreUnavailable
 from workflows.management.commands.ensure_admin import ensure_login, login_file
 from workflows.models import Workflow
+from workflows.sample_data import DEFAULT_DAYS
 
 SAMPLE_WORKFLOWS = Path(settings.BASE_DIR) / "sample" / "workflows.yml"
 WEB_READY_SECONDS = 60.0
@@ -39,9 +41,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")),
                             help="web port on 127.0.0.1 (default 8000, or $PORT)")
         parser.add_argument("--replay-days", type=int, default=2)
+        parser.add_argument("--sample-days", type=int, default=DEFAULT_DAYS,
+                            help="trading days of sample bars on the first run")
         parser.add_argument("--lock-held", action="store_true", help=argparse.SUPPRESS)
 
-    def handle(self, *args: Any, port: int, replay_days: int, **options: Any) -> None:
+    def handle(self, *args: Any, port: int, replay_days: int, sample_days: int,
+               **options: Any) -> None:
         var = Path(settings.VAR_DIR)
         url = f"http://127.0.0.1:{port}/"
         lock = supervisor.RunLock(var / "run.lock")
@@ -51,11 +56,11 @@ class Command(BaseCommand):
         except supervisor.AlreadyRunning as exc:
             raise CommandError(f"k-order is already running in this checkout ({exc})") from None
         try:
-            sys.exit(self.serve(var, port, url, replay_days))
+            sys.exit(self.serve(var, port, url, replay_days, sample_days))
         finally:
             lock.release()
 
-    def serve(self, var: Path, port: int, url: str, replay_days: int) -> int:
+    def serve(self, var: Path, port: int, url: str, replay_days: int, sample_days: int) -> int:
         logs = var / "log"
         log = supervisor.rotating_logger("supervisor", logs / "run.log")
         _send_logging_to(logs / "setup.log")
@@ -68,12 +73,15 @@ class Command(BaseCommand):
                                    "program; set PORT / KORDER_DYNAMODB_LOCAL_PORT")
         try:
             self.start_store(sup, logs, store_port)
-            self.set_up(replay_days, log)
+            self.set_up(replay_days, sample_days, log)
             self.start_engine_and_web(sup, logs, port)
         except BaseException:
             sup.stop_all()
             raise
+        if settings.KORDER_MARKET_DATA == "csv":
+            sup.chores.append((20.0, SampleBars(log, sample_days).append_when_due))
         self.stdout.write(login_box(url, *ensure_login("admin")))
+        self.stdout.flush()
         code = sup.run()
         if sup.failed:
             self.stderr.write(sup.failed)
@@ -100,14 +108,14 @@ class Command(BaseCommand):
         self.stdout.write(f"order store on {local_server.endpoint(port)}, data in {data_dir}; "
                           f"logs in {logs}/")
 
-    def set_up(self, replay_days: int, log: logging.Logger) -> None:
+    def set_up(self, replay_days: int, sample_days: int, log: logging.Logger) -> None:
         """Migrations, sample workflows (first run only), sample data, replay: output to the
         log, the replay's summary line to the console."""
         details = _LogStream(log)
         call_command("migrate", "--no-input", verbosity=0, stdout=details)
         if not Workflow.objects.exists():
             call_command("import_workflows", str(SAMPLE_WORKFLOWS), stdout=details)
-        call_command("make_sample_data", stdout=details)
+        call_command("make_sample_data", days=sample_days, stdout=details)
         summary = io.StringIO()
         call_command("replay_sample", days=replay_days, stdout=summary)
         self.say(summary.getvalue().strip())
@@ -120,6 +128,26 @@ class Command(BaseCommand):
         web = [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"]
         sup.start(supervisor.Child("web server", web, logs / "web.log", env=env,
                                    ready=lambda p: _wait_listening(p, port, WEB_READY_SECONDS)))
+
+
+class SampleBars:
+    """Appends the sample bars of each new quarter hour while `make run` runs, so the engine
+    loop (which re-reads changed CSV files) sees the market move."""
+
+    def __init__(self, log: logging.Logger, days: int) -> None:
+        self.log = log
+        self.days = days
+        self.done = _quarter(datetime.now(UTC))
+
+    def append_when_due(self) -> None:
+        quarter = _quarter(datetime.now(UTC))
+        if quarter > self.done:
+            call_command("make_sample_data", days=self.days, stdout=_LogStream(self.log))
+            self.done = quarter
+
+
+def _quarter(moment: datetime) -> datetime:
+    return moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
 
 
 def login_box(url: str, state: str, password: str, user: str = "admin") -> str:
