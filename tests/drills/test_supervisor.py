@@ -155,3 +155,19 @@ def test_a_second_make_run_in_the_checkout_refuses_at_once_naming_the_first(
         "http://127.0.0.1:8000/ from here); not starting another"
     )
     held.release()
+
+
+def test_child_output_goes_to_rotated_logs_that_stop_growing(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(supervisor, "LOG_BYTES", 20_000)
+    chatty = [sys.executable, "-c", "import sys\nfor i in range(20000): print('x' * 60, i)"]
+    sup = supervisor.Supervisor(say=print, log=supervisor.rotating_logger("t", tmp_path / "t.log"))
+    child = supervisor.Child("chatty", chatty, tmp_path / "log" / "chatty.log")
+    sup.start(child)
+    assert child.process is not None and child.process.wait(timeout=60) == 0
+    deadline = time.monotonic() + 10
+    while "19999" not in (tmp_path / "log" / "chatty.log").read_text():
+        assert time.monotonic() < deadline, "the last line never reached the log"
+        time.sleep(0.05)
+    files = sorted((tmp_path / "log").iterdir())
+    assert [f.name for f in files] == ["chatty.log", *(f"chatty.log.{i}" for i in (1, 2, 3))]
+    assert all(f.stat().st_size <= 20_000 for f in files)  # 1.4 MB written, 80 kB kept
