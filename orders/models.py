@@ -54,6 +54,23 @@ class CountIndex(GlobalSecondaryIndex["WorkflowOrder"]):
     placed_at = EpochDateTimeAttribute(range_key=True)
 
 
+# --- blotter (day-index, SPEC §6.3) ---
+class DayIndex(GlobalSecondaryIndex["WorkflowOrder"]):
+    """`day-index`: every order of one UTC day across workflows, by time (the blotter).
+
+    Hash `placed_day` (`YYYY-MM-DD`), range `placed_at`, projection ALL: one Query per day of
+    the window reads whole rows, never a Scan. Rows without `placed_day` (older rows, other
+    tools) are not in it until `create_order_table --backfill` adds the attribute.
+    """
+
+    class Meta:
+        index_name = "day-index"
+        projection = AllProjection()
+
+    placed_day = UnicodeAttribute(hash_key=True)
+    placed_at = EpochDateTimeAttribute(range_key=True)
+
+
 class WorkflowOrder(Model):
     """One row of `workflow_orders`; keys (workflow_id, placed_at)."""
 
@@ -109,6 +126,9 @@ class WorkflowOrder(Model):
     replaces = UnicodeAttribute(null=True)
     broker_error = UnicodeAttribute(null=True)
     # --- end lifecycle ---
+    # --- blotter (day-index, SPEC §6.3) ---
+    placed_day = UnicodeAttribute(null=True)
+    day_index = DayIndex()
 
 
 class OutboxRecord(models.Model):

@@ -123,6 +123,24 @@ class OrderRecord:
         return self.outcome_percent("mae_4h")
     # --- end outcome ---
 
+    # --- blotter (day-index, SPEC §6.3) ---
+    @property
+    def placed_day(self) -> str:
+        """The `day-index` hash key: the UTC date of `placed_at`, `YYYY-MM-DD`."""
+        return day_of(self.placed_at)
+
+
+def day_of(moment: datetime) -> str:
+    """UTC date of an aware datetime as `YYYY-MM-DD` (the `placed_day` attribute)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d")
+
+
+def status_of(record: OrderRecord) -> str:
+    """The record's lifecycle status (SPEC §12); a row written before statuses existed reads
+    as `dry_run` or `notified` by its dry-run flag."""
+    status = getattr(record, "status", None)
+    return status or ("dry_run" if record.dry_run else "notified")
+
 
 def ttl_for(placed_at: datetime, retention: timedelta) -> int:
     """floor(placed_at epoch seconds) + retention, as whole epoch seconds."""

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.utils import timezone
 
-from orders import store
+from orders import store, store_upgrade
 from orders.errors import OrderCollision, OrderNotFound, OrderStoreUnavailable
 from orders.models import OutboxRecord
 from orders.records import OrderRecord, record_from_dict, record_to_dict, ttl_for
@@ -231,7 +231,12 @@ def create_order_table() -> bool:
     return store.create_table(ignore_ttl_errors=store.is_local_endpoint(binding.endpoint))
 
 
-def ensure_count_index() -> tuple[store.IndexState, str]:
-    """Give a table created before `count-index` existed its index where the server can;
-    (state, the server's reason when it refused)."""
-    return store.ensure_count_index()
+def upgrade_order_table() -> store_upgrade.UpgradeReport:
+    """Give an existing table the indexes it lacks (`count-index`, `day-index`): UpdateTable
+    where the server can, else (a local server) a rebuild that copies every row."""
+    return store_upgrade.upgrade_table()
+
+
+def backfill_placed_day() -> int:
+    """Write `placed_day` on rows that lack it (older rows, other tools); returns how many."""
+    return store_upgrade.backfill_placed_day()

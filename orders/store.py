@@ -15,7 +15,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any, Literal
 from urllib.parse import urlparse
 
@@ -32,6 +33,7 @@ from pynamodb.exceptions import (
     UpdateError,
 )
 
+from orders.attributes import datetime_to_epoch, epoch_to_datetime
 from orders.errors import OrderCollision, OrderStoreUnavailable
 from orders.lifecycle import StatusChange
 from orders.models import (
@@ -51,7 +53,6 @@ _TABLE_WAIT_SECONDS = 60.0
 _CONNECTIONS: dict[tuple[str | None, str, Limits], Connection] = {}
 _INDEX_RETRY_SECONDS = 300.0
 _COUNT_INDEX_MISSING: dict[tuple[str | None, str], float] = {}  # binding -> when found missing
-IndexState = Literal["present", "creating", "unsupported", "refused"]
 
 
 @dataclass(frozen=True)
@@ -226,49 +227,6 @@ def _ttl_enabled() -> bool:
     return status in {"ENABLED", "ENABLING"}
 
 
-def ensure_count_index() -> tuple[IndexState, str]:
-    """Add `count-index` to a table created before it existed (UpdateTable; AWS backfills it
-    in the background). Returns the index state and, when "refused" (e.g. no permission), the
-    server's reason. dynalite cannot add an index to an existing table ("unsupported": a
-    local server's refusal means that). Until
-    the index is there, `count_orders` counts on the table itself."""
-    with _guard("UpdateTable"):
-        state = _count_index_state()
-        if state is not None:
-            return state, ""
-        refusal = _add_count_index()
-        if refusal and not is_local_endpoint(current_binding().endpoint):
-            return "refused", refusal
-        return _count_index_state() or "unsupported", ""  # dynalite refuses, or ignores it
-
-
-def _add_count_index() -> str:
-    """UpdateTable creating the index; the error message when it is refused, else ""."""
-    schema = WorkflowOrder.count_index._get_schema()
-    connection = WorkflowOrder._get_connection()
-    try:
-        connection.connection.client.update_table(
-            TableName=connection.table_name,
-            AttributeDefinitions=schema["attribute_definitions"],
-            GlobalSecondaryIndexUpdates=[{"Create": {
-                "IndexName": schema["index_name"],
-                "KeySchema": schema["key_schema"],
-                "Projection": schema["projection"],
-            }}],
-        )
-    except ClientError as exc:
-        return str(exc)
-    return ""
-
-
-def _count_index_state() -> IndexState | None:
-    indexes = WorkflowOrder.describe_table().get("GlobalSecondaryIndexes", [])
-    for index in indexes:
-        if index["IndexName"] == WorkflowOrder.count_index.Meta.index_name:
-            return "present" if index.get("IndexStatus", "ACTIVE") == "ACTIVE" else "creating"
-    return None
-
-
 def delete_table() -> None:
     with _guard("DeleteTable"):
         if WorkflowOrder.exists():
@@ -403,16 +361,90 @@ def delete_older_than(*, cutoff: datetime) -> int:
 
 # --- reads ------------------------------------------------------------------------------
 
-def query_history(*, workflow_id: str, since: datetime, limit: int) -> list[OrderRecord]:
-    """Newest first, placed_at >= since, at most `limit` rows (one request of `limit`)."""
+@dataclass(frozen=True)
+class OrderKey:
+    """Where a newest-first read resumes: strictly older than this row (a table key)."""
+
+    workflow_id: str
+    placed_at: datetime
+
+
+@dataclass(frozen=True)
+class OrdersPage:
+    records: list[OrderRecord]
+    resume: OrderKey | None  # LastEvaluatedKey: the partition may hold older rows
+
+
+def query_history(
+    *, workflow_id: str, since: datetime, limit: int, before: datetime | None = None
+) -> list[OrderRecord]:
+    """Newest first, since <= placed_at (< before), at most `limit` rows (one request)."""
+    if before is not None and before <= since:
+        return []
+    start = OrderKey(workflow_id, before) if before is not None else None
+    return query_workflow_page(
+        workflow_id=workflow_id, since=since, until=None, limit=limit, start=start
+    ).records
+
+
+def query_workflow_page(
+    *, workflow_id: str, since: datetime, until: datetime | None, limit: int,
+    start: OrderKey | None,
+) -> OrdersPage:
+    """One Query of a workflow's rows in [since, until], newest first, strictly older than
+    `start` when given (its placed_at must lie in the range)."""
+    condition = (WorkflowOrder.placed_at >= since if until is None
+                 else WorkflowOrder.placed_at.between(since, until))
     with _guard("Query"):
         reply = WorkflowOrder._get_connection().query(
-            workflow_id,
-            WorkflowOrder.placed_at >= since,
-            scan_index_forward=False,
-            limit=limit,
+            workflow_id, condition, scan_index_forward=False, limit=limit,
+            exclusive_start_key=_start_key(start),
         )
-    return [_to_record(item) for item in reply.get("Items", [])]
+    return _page(reply)
+
+
+def query_day_page(
+    *, day: str, since: datetime, until: datetime, limit: int, start: OrderKey | None
+) -> OrdersPage:
+    """One Query on `day-index`: the rows of UTC day `day` in [since, until], newest first,
+    strictly older than `start` when given. A table without the index is "unavailable" with
+    the fix in the message."""
+    with _guard("Query(day-index)"):
+        try:
+            reply = WorkflowOrder._get_connection().query(
+                day, WorkflowOrder.placed_at.between(since, until),
+                index_name=WorkflowOrder.day_index.Meta.index_name,
+                scan_index_forward=False, limit=limit,
+                exclusive_start_key=_start_key(start, day=day),
+            )
+        except QueryError as exc:
+            if _index_unreadable(exc):
+                raise OrderStoreUnavailable(
+                    f"order table {current_binding().table_name!r} has no readable day-index "
+                    f"(run `manage.py create_order_table`): {exc.cause_response_message}",
+                    public="the order table has no day-index yet",
+                ) from exc
+            raise
+    return _page(reply)
+
+
+def _start_key(start: OrderKey | None, *, day: str | None = None) -> dict | None:
+    if start is None:
+        return None
+    key = {"workflow_id": {"S": start.workflow_id},
+           "placed_at": {"N": format(datetime_to_epoch(start.placed_at), "f")}}
+    if day is not None:
+        key["placed_day"] = {"S": day}
+    return key
+
+
+def _page(reply: dict) -> OrdersPage:
+    last = reply.get("LastEvaluatedKey")
+    resume = None
+    if last:
+        placed = epoch_to_datetime(Decimal(last["placed_at"]["N"])).astimezone(UTC)
+        resume = OrderKey(last["workflow_id"]["S"], placed)
+    return OrdersPage([_to_record(item) for item in reply.get("Items", [])], resume)
 
 
 def query_window(*, workflow_id: str, since: datetime, page_size: int = 500) -> list[OrderRecord]:
@@ -512,6 +544,7 @@ def _to_item(record: OrderRecord, ttl: int) -> WorkflowOrder:
         filled_at=record.filled_at,
         replaces=record.replaces,
         broker_error=record.broker_error,
+        placed_day=record.placed_day,
     )
 
 

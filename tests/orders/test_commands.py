@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from io import StringIO
 from pathlib import Path
 
@@ -33,14 +34,21 @@ def test_create_order_table_command_is_idempotent(order_store, settings) -> None
         store.delete_table()
 
 
-def test_create_order_table_says_when_an_older_local_table_cannot_get_count_index(
+def test_create_order_table_rebuilds_an_older_local_table_with_every_row(
     old_order_table,
 ) -> None:
+    records = [make_order_record(workflow_id="wf-1") for _ in range(3)]
+    for n, record in enumerate(records):
+        store.put_order(record=replace(record, placed_at=record.placed_at.replace(
+            microsecond=n)), ttl=record.ttl)
+
     output = _call("create_order_table")
 
     assert "exists" in output
-    assert "cannot add count-index" in output
-    assert "remove var/dynamodb" in output
+    assert "Rebuilt the local table with count-index, day-index" in output
+    assert "3 row(s) copied out and back" in output
+    assert services.count_workflow_orders(workflow_id="wf-1", now=records[0].placed_at) == 3
+    assert "Rebuilt" not in _call("create_order_table")  # nothing left to do
 
 
 def test_create_order_table_names_the_reason_when_adding_count_index_is_refused(
@@ -53,6 +61,7 @@ def test_create_order_table_names_the_reason_when_adding_count_index_is_refused(
     output = _call("create_order_table")
 
     assert "Adding count-index was refused" in output
+    assert "Adding day-index was refused" in output
     assert "UpdateTable operation" in output and "ValidationException" in output
     assert "dynamodb:UpdateTable" in output
 

@@ -189,19 +189,23 @@ def test_the_window_count_reads_the_keys_only_count_index(order_store) -> None:
     assert (order_store.request_count(), order_store.index_request_count("count-index")) == (1, 1)
 
 
-# dynalite ignores a GSI "Create" on an existing table; moto (like AWS) adds the index.
-INDEX_ADDED = {"dynalite": "unsupported", "moto": "present"}
+# moto (like AWS) adds an index with UpdateTable; dynalite refuses: the table is rebuilt.
+UPGRADE = {"dynalite": ("rebuilt", 2), "moto": ("present", None)}
 
 
-def test_a_table_from_before_count_index_still_counts_and_gets_the_index_where_possible(
+def test_a_table_from_before_count_index_still_counts_and_gets_the_indexes(
     old_order_table, request
 ) -> None:
     backend = request.node.callspec.params["order_store_endpoint"]
     older = record_at("wf-1", NOW - timedelta(minutes=2))
     record_at("wf-1", NOW - timedelta(minutes=1))
+    state, copied = UPGRADE[backend]
 
     assert services.count_workflow_orders(workflow_id="wf-1", now=NOW) == 2
-    assert services.ensure_count_index() == (INDEX_ADDED[backend], "")
-    assert services.ensure_count_index() == (INDEX_ADDED[backend], "")  # idempotent
+    report = services.upgrade_order_table()
+    assert [(r.index, r.state) for r in report.indexes] == [
+        ("count-index", state), ("day-index", state)]
+    assert report.copied == copied
+    assert services.upgrade_order_table().indexes == []  # idempotent
     assert services.count_workflow_orders(workflow_id="wf-1", now=NOW) == 2
     assert services.get_order(order_id=older.id, now=NOW) == older
