@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
+from uuid import UUID
 
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
-from orders.records import OrderRecord
+from orders.blotter import DEFAULT_LIMIT, MAX_LIMIT, STATUSES, BlotterFilters
+from orders.records import OrderRecord, status_of
 
 
 def _utc(value: datetime) -> datetime:
@@ -23,6 +25,10 @@ def _utc(value: datetime) -> datetime:
 
 
 UtcDateTime = Annotated[datetime, AfterValidator(_utc)]
+
+
+def _upper(value: object) -> object:
+    return value.upper() if isinstance(value, str) else value
 
 
 class ErrorOut(Schema):
@@ -77,8 +83,8 @@ STATUS_HELP = ("Lifecycle (SPEC §12): notified, dry_run, working, partially_fil
 
 
 class OrderListItemOut(OutcomeFieldsOut):
-    """The contract's WorkflowOrderListItem plus `order_type`, `dry_run`, the outcome and
-    `status`."""
+    """The contract's WorkflowOrderListItem plus (additive) `order_type`, `dry_run`, `broker`,
+    `broker_order_id`, `status` and the outcome."""
 
     id: str
     workflow_id: str
@@ -89,6 +95,8 @@ class OrderListItemOut(OutcomeFieldsOut):
     order_direction: str = Field(description="BUY or SELL")
     order_type: str = Field(description="LIMIT or OPEN_STOP")
     dry_run: bool
+    broker: str = Field(description="notify or saxo")
+    broker_order_id: str | None = None
     status: str = Field("", description=STATUS_HELP)
 
     @staticmethod
@@ -97,12 +105,16 @@ class OrderListItemOut(OutcomeFieldsOut):
 
 
 class OrderHistoryOut(Schema):
-    """The contract's WorkflowOrderHistoryResponse; `total_count` counts the whole window."""
+    """The contract's WorkflowOrderHistoryResponse; `total_count` counts the whole window;
+    `next_before` (additive) pages on."""
 
     workflow_id: str
     orders: list[OrderListItemOut]
     total_count: int = Field(ge=0, description="Orders in the 7-day window (not limited)")
     limit: int
+    next_before: UtcDateTime | None = Field(
+        None, description="Pass as `before` for the next (older) page; null on the last page. "
+        "Paging this way reaches every order of the window exactly once.")
 
 
 class LatestOrderOut(OrderListItemOut):
@@ -188,9 +200,69 @@ def _cell(value: object) -> str:
 
 def orders_csv(records: Iterable[OrderRecord]) -> str:
     """CSV text (header + one row per record); prices as exact decimals."""
+    return "".join(csv_lines(records))
+
+
+def csv_lines(records: Iterable[OrderRecord], *, status: bool = False) -> Iterator[str]:
+    """The same CSV one line at a time (for a streamed response); `status` adds that column."""
+    columns = (*CSV_COLUMNS, "status") if status else CSV_COLUMNS
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(columns)
     for record in records:
-        writer.writerow([_cell(getattr(record, column)) for column in CSV_COLUMNS])
-    return out.getvalue()
+        values = [getattr(record, c) for c in CSV_COLUMNS]
+        writer.writerow([_cell(v) for v in values] + ([_cell(status_of(record))] if status
+                                                      else []))
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
+
+
+# --- blotter (SPEC §7: GET /api/workflow/blotter) ---
+
+
+def _assume_utc(value: datetime | None) -> datetime | None:
+    """A time without a zone is UTC (the API speaks UTC)."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+QueryDateTime = Annotated[datetime | None, AfterValidator(_assume_utc)]
+
+
+class BlotterQuery(Schema):
+    since: QueryDateTime = Field(None, description="Oldest placed_at shown (ISO-8601, UTC when "
+                                 "no zone); clipped to the 7-day window")
+    until: QueryDateTime = Field(None, description="Newest placed_at shown (inclusive)")
+    workflow_id: UUID | None = None
+    asset: str = Field("", max_length=64, description="Order code (CFD), case-insensitive")
+    direction: Annotated[Literal["BUY", "SELL"] | None, BeforeValidator(_upper)] = None
+    status: Literal[STATUSES] | None = Field(None, description="Lifecycle status (SPEC §12)")  # type: ignore[valid-type]
+    live: bool | None = Field(None, description="true: live orders only; false: dry runs only")
+    cursor: str | None = Field(None, max_length=512,
+                               description="`next_cursor` of the previous page (opaque)")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+
+    def filters(self) -> BlotterFilters:
+        return BlotterFilters(
+            since=self.since, until=self.until,
+            workflow_id=str(self.workflow_id) if self.workflow_id else "",
+            asset=self.asset.strip(), direction=self.direction or "",
+            status=self.status or "", live=self.live,
+        )
+
+
+class BlotterOrderOut(OrderListItemOut):
+    workflow_name: str
+    asset_type: str | None = None
+
+
+class BlotterOut(Schema):
+    orders: list[BlotterOrderOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next (older) page "
+                                    "with the same filters; null on the last page")
+    since: UtcDateTime
+    until: UtcDateTime
+    limit: int

@@ -139,11 +139,16 @@ def pending_outbox_count() -> int:
 
 # --- reads ------------------------------------------------------------------------------
 
-def list_workflow_orders(*, workflow_id: str, now: datetime, limit: int = 20) -> list[OrderRecord]:
-    """Orders of one workflow in the window, newest first, at most `limit` (one Query)."""
+def list_workflow_orders(
+    *, workflow_id: str, now: datetime, limit: int = 20, before: datetime | None = None
+) -> list[OrderRecord]:
+    """Orders of one workflow in the window, newest first, at most `limit` (one Query);
+    with `before`, only those placed strictly before it (the next page)."""
     if limit < 1:
         raise ValueError("limit must be at least 1")
-    return store.query_history(workflow_id=workflow_id, since=window_start(now), limit=limit)
+    return store.query_history(
+        workflow_id=workflow_id, since=window_start(now), limit=limit, before=before
+    )
 
 
 def count_workflow_orders(*, workflow_id: str, now: datetime) -> int:
@@ -155,17 +160,25 @@ def count_workflow_orders(*, workflow_id: str, now: datetime) -> int:
 class WorkflowHistory:
     orders: list[OrderRecord]
     total_count: int
+    next_before: datetime | None = None  # placed_at of the last order shown, when more follow
 
 
-def workflow_history(*, workflow_id: str, now: datetime, limit: int = 20) -> WorkflowHistory:
-    """The newest `limit` orders of one workflow and the window's total: the page Query and the
-    COUNT query (on `count-index`) run concurrently. Measured under 100 requests/s: p50 10 ms
-    against 14 ms one after the other (dynalite works on one while Python parses the other).
+def workflow_history(
+    *, workflow_id: str, now: datetime, limit: int = 20, before: datetime | None = None
+) -> WorkflowHistory:
+    """The newest `limit` orders of one workflow (placed before `before`, when given) and the
+    window's total: the page Query (one row more than shown, to know whether another page
+    follows) and the COUNT query (on `count-index`) run concurrently. Measured under 100
+    requests/s: p50 10 ms against 14 ms one after the other (dynalite works on one while
+    Python parses the other). Paging with `next_before` reaches every order of the window
+    exactly once: placed_at is unique within a workflow (the range key).
     """
     counting = _HISTORY_POOL.submit(count_workflow_orders, workflow_id=workflow_id, now=now)
-    orders = list_workflow_orders(workflow_id=workflow_id, now=now, limit=limit)
+    rows = list_workflow_orders(workflow_id=workflow_id, now=now, limit=limit + 1, before=before)
     total = counting.result()
-    return WorkflowHistory(orders=orders, total_count=max(total, len(orders)))
+    orders = rows[:limit]
+    next_before = orders[-1].placed_at if len(rows) > limit else None
+    return WorkflowHistory(orders, max(total, len(orders)), next_before)
 
 
 def window_orders(*, workflow_id: str, now: datetime) -> list[OrderRecord]:
