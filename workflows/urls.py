@@ -1,4 +1,5 @@
-"""Page URLs: /workflows/… (names `workflows:*`) and the cross-workflow /workflow-orders/."""
+"""Page URLs: /workflows/… (names `workflows:*`), the cross-workflow /workflow-orders/ and
+/blotter/."""
 
 from django.urls import path
 
@@ -23,4 +24,5 @@ urlpatterns = [
     path("status/exposure/", exposure.exposure_page, name="exposure"),
     path("status/exposure/orders/<str:broker_order_id>/cancel/", exposure.cancel_order,
          name="cancel_order"),
+    path("blotter/", views.blotter_page, name="blotter"),
 ]

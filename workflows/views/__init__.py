@@ -2,13 +2,14 @@
 (or a page panel of `panels.py`), render."""
 
 from workflows.views.actions import workflow_archive, workflow_run, workflow_toggle
+from workflows.views.blotter import blotter_page
 from workflows.views.detail import workflow_chart, workflow_detail, workflow_history
 from workflows.views.edit import workflow_create, workflow_edit
 from workflows.views.lists import order_list, workflow_list
 from workflows.views.status import status_page
 
 __all__ = [
-    "order_list", "workflow_archive", "workflow_chart", "workflow_create", "workflow_detail",
-    "workflow_edit", "workflow_history", "workflow_list", "workflow_run", "workflow_toggle",
-    "status_page",
+    "blotter_page", "order_list", "status_page", "workflow_archive", "workflow_chart",
+    "workflow_create", "workflow_detail", "workflow_edit", "workflow_history", "workflow_list",
+    "workflow_run", "workflow_toggle",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,7 @@ from workflows.charts import workflow_chart_svg
 from workflows.schemas import tradingview_url
 from workflows.selectors import workflows_with_conditions
 from workflows.specs import spec_from_workflow
-from workflows.views.panels import HISTORY_MAX, history_panel, recent_decisions
+from workflows.views.panels import HISTORY_PAGE, history_panel, recent_decisions
 
 
 @login_required
@@ -34,13 +35,25 @@ def workflow_detail(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
 @login_required
 @require_GET
 def workflow_history(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
+    """Every order of the 7 days, HISTORY_PAGE at a time, older pages by `?before=`."""
     workflow = get_object_or_404(workflows_with_conditions(), id=workflow_id)
     now = timezone.now()
-    history = history_panel(workflow=workflow, now=now, limit=HISTORY_MAX)
+    before = _before(request.GET.get("before", ""))
+    history = history_panel(workflow=workflow, now=now, limit=HISTORY_PAGE, before=before)
     return render(request, "workflows/history.html", {
         "nav": "workflows", "workflow": workflow, "history": history,
-        "store_error": history.error, "now": now,
+        "store_error": history.error, "now": now, "paged": before is not None,
+        "older": history.next_before.isoformat() if history.next_before else "",
     })
+
+
+def _before(text: str) -> datetime | None:
+    """The `before` cursor (an ISO time); anything else means the newest page."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @login_required

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 ORDERS_PAGE_MAX = ORDERS_EXPORT_LIMIT  # like the original page; the CSV export matches it
 DETAIL_ORDERS = 20
-HISTORY_MAX = 500
+HISTORY_PAGE = 100
 
 
 def store_error(exc: OrderStoreUnavailable) -> str:
@@ -90,21 +90,25 @@ class HistoryPanel:
     orders: list[OrderRecord] = field(default_factory=list)
     total: int = 0
     error: str | None = None
+    next_before: datetime | None = None  # placed_at of the last order shown, when more follow
 
     @property
     def more(self) -> bool:
         return self.total > len(self.orders)
 
 
-def history_panel(*, workflow: Workflow, now: datetime, limit: int = DETAIL_ORDERS) -> HistoryPanel:
-    """Newest `limit` orders of one workflow in the window and how many the window holds."""
+def history_panel(*, workflow: Workflow, now: datetime, limit: int = DETAIL_ORDERS,
+                  before: datetime | None = None) -> HistoryPanel:
+    """Newest `limit` orders of one workflow in the window (placed before `before`, when
+    given) and how many the window holds."""
     try:
         history = order_services.workflow_history(
-            workflow_id=str(workflow.id), now=now, limit=limit
+            workflow_id=str(workflow.id), now=now, limit=limit, before=before
         )
     except OrderStoreUnavailable as exc:
         return HistoryPanel(error=store_error(exc))
-    return HistoryPanel(orders=history.orders, total=history.total_count)
+    return HistoryPanel(orders=history.orders, total=history.total_count,
+                        next_before=history.next_before)
 
 
 RECENT_DECISIONS = 10
