@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from orders import blotter
 from orders import services as order_services
 from orders.records import OrderRecord
 from workflows.models import Condition, Workflow, WorkflowStats
@@ -141,11 +142,12 @@ class OrderFilters:
 
 def latest_workflow_orders(*, filters: OrderFilters, now: datetime) -> list[OrderRecord]:
     """Latest order per workflow in the retention window (archived workflows included),
-    newest first, filtered server-side. Raises OrderStoreUnavailable."""
+    newest first, filtered server-side: the newest rows through day-index, then Limit-1
+    queries for the workflows not among them. Raises OrderStoreUnavailable."""
     ids = [str(pk) for pk in Workflow.objects.values_list("id", flat=True)]
     if filters.workflow:
         ids = [i for i in ids if i == filters.workflow]
-    latest = order_services.latest_orders(workflow_ids=ids, now=now).values()
+    latest = blotter.latest_orders(workflow_ids=ids, now=now).values()
     rows = [
         r for r in latest
         if (not filters.direction or r.order_direction == filters.direction.upper())
