@@ -121,6 +121,8 @@ def window_rows(filters: BlotterFilters, since: datetime, until: datetime, *,
                 after: OrderKey | None = None, batch: int) -> Iterator[OrderRecord]:
     """Rows in [since, until] strictly after `after` in newest-first order (unfiltered but
     for the workflow, which picks the partition)."""
+    if since > until:  # e.g. `until` older than the window
+        return
     if after is not None:
         if after.placed_at < since:
             return
@@ -197,7 +199,7 @@ def latest_orders(*, workflow_ids: Iterable[str], now: datetime) -> dict[str, Or
     ids = list(dict.fromkeys(workflow_ids))
     wanted, found = set(ids), {}
     since, until = window(BlotterFilters(), now)
-    batch = min(max(2 * len(ids), 50), FILTERED_BATCH)
+    batch = min(max(len(ids), 50), FILTERED_BATCH)
     rows = window_rows(BlotterFilters(), since, until, batch=batch) if ids else iter(())
     for record in islice(rows, LATEST_READ_ROWS):
         if record.workflow_id in wanted and record.workflow_id not in found:

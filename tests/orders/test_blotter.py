@@ -99,6 +99,13 @@ def test_filters_apply_on_the_server_with_paging(week, filters, keep) -> None:
     assert_same_rows(seen, [r for r in in_window(week) if keep(r)])
 
 
+@pytest.mark.parametrize("workflow_id", ["", "wf-1"])
+def test_a_window_that_ends_before_it_starts_is_empty_not_an_error(week, workflow_id) -> None:
+    filters = BlotterFilters(until=NOW - timedelta(days=30), workflow_id=workflow_id)
+
+    assert blotter.blotter_page(filters=filters, now=NOW).orders == []
+
+
 def test_a_workflow_filter_reads_that_workflows_partition(week, order_store) -> None:
     all_pages(BlotterFilters(workflow_id="wf-2"), limit=100)
 
