@@ -120,15 +120,13 @@ def create_workflows(count: int) -> list[str]:
 def seed_orders(workflow_ids: list[str], per_workflow: int, *, now: datetime,
                 offset: int = 0) -> int:
     """Write `per_workflow` orders for each workflow, 25 minutes apart going back from `now`
-    (300 orders span 5.2 days: all inside the 7-day window), with BatchWriteItem (25 per
-    request) for seeding speed; the app itself writes one conditional put per order. `offset`
-    makes a second call add new, distinct, older orders."""
+    (300 orders span 5.2 days: all inside the 7-day window), with `store.load_orders`
+    (BatchWriteItem, 25 per request) for seeding speed; the app itself writes one conditional
+    put per order. `offset` makes a second call add new, distinct, older orders."""
     from orders import store
-    from orders.models import WorkflowOrder
     from orders.records import OrderRecord, ttl_for
 
-    written = 0
-    with WorkflowOrder.batch_write() as batch:
+    def rows() -> Iterator[tuple[OrderRecord, int]]:
         for wid in workflow_ids:
             for j in range(offset, offset + per_workflow):
                 placed = now - timedelta(minutes=1 + 25 * j, microseconds=j)
@@ -140,9 +138,9 @@ def seed_orders(workflow_ids: list[str], per_workflow: int, *, now: datetime,
                     trigger_close=Decimal("22160.25"), trigger_candle_time=placed,
                     execution_context="benchmark",
                 )
-                batch.save(store._to_item(record, ttl_for(placed, timedelta(days=7))))
-                written += 1
-    return written
+                yield record, ttl_for(placed, timedelta(days=7))
+
+    return store.load_orders(rows())
 
 
 # --- the web app as deployed -------------------------------------------------------------------

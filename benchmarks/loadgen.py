@@ -1,14 +1,27 @@
-"""Open-loop HTTP load generator (a separate process from the server and the benchmark).
+"""Open-loop load generator and capacity finder (a separate process from the server and the
+benchmark).
 
 Request k is due at start + k / rate, whatever happened to earlier requests; its latency is
-measured from that due time, not from when a thread got round to sending it, so a stalled
+measured from that due time, not from when a client got round to sending it, so a stalled
 server shows up in the percentiles instead of silently lowering the offered rate (no
-coordinated omission). Prints one JSON object on stdout.
+coordinated omission).
 
-    loadgen.py --rate 100 --duration 60 --header "Authorization: Bearer ..." URL [URL ...]
+Clients: `--processes` x `--threads` (the same for every target, so "the same number of
+clients"); the schedule is dealt round-robin over them. Targets (`--mode`):
 
-URLs are used round-robin. Each request opens its own connection (gunicorn's sync workers
-close every connection anyway), as a fresh client would.
+* `http`: GET the URLs round-robin, a new connection per request (as a fresh client; gunicorn's
+  sync workers close every connection anyway).
+* `store-history`: the history API's store work, through `orders/store.py`: the page Query
+  (limit + 1 rows) and the COUNT Query, for the workflow ids given as targets.
+* `store-day`: the blotter's first-page store work: one `day-index` Query of limit + 1 rows.
+
+Store modes configure Django from the environment (the benchmark passes its own).
+
+    loadgen.py --mode http --rate 100 --duration 60 --header "Authorization: Bearer ..." URL...
+    loadgen.py --mode store-history --capacity --p99-ms 50 WORKFLOW_ID...
+
+One JSON object per line on stdout: a fixed run prints one; `--capacity` prints one per step and
+then `{"capacity": <highest passing rate>, ...}`.
 """
 
 from __future__ import annotations
@@ -16,58 +29,157 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
+import multiprocessing
 import threading
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
 from urllib.parse import urlsplit
 
-
-def one_request(url: str, headers: dict[str, str], timeout: float) -> int:
-    parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-    try:
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        conn.request("GET", path, headers=headers)
-        reply = conn.getresponse()
-        reply.read()
-        return reply.status
-    finally:
-        conn.close()
+Operation = Callable[[int], None]
+COARSE, FINE = 1.5, 1.1  # capacity search: rate factor per step before / after the first miss
 
 
-def run(urls: list[str], *, rate: float, duration: float, headers: dict[str, str],
-        threads: int, timeout: float) -> dict[str, object]:
+def http_operation(urls: list[str], headers: dict[str, str], timeout: float) -> Operation:
+    def call(k: int) -> None:
+        parts = urlsplit(urls[k % len(urls)])
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        try:
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            conn.request("GET", path, headers=headers)
+            reply = conn.getresponse()
+            reply.read()
+        finally:
+            conn.close()
+        if reply.status != 200:
+            raise RuntimeError(f"HTTP {reply.status}")
+
+    return call
+
+
+def store_operation(mode: str, targets: list[str], limit: int) -> Operation:
+    """The store work behind one API call, through orders/store.py (Django set up here)."""
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "korder_site.settings")
+    django.setup()
+    from orders import store
+
+    store.configure()
+    store.warm_up()
+    since = datetime.now(UTC) - timedelta(days=7)
+    until = datetime.now(UTC) + timedelta(minutes=5)
+    today = until.date().isoformat()
+
+    def history(k: int) -> None:
+        wid = targets[k % len(targets)]
+        store.query_history(workflow_id=wid, since=since, limit=limit + 1)
+        store.count_orders(workflow_id=wid, since=since)
+
+    def day(k: int) -> None:
+        store.query_day_page(day=today, since=since, until=until, limit=limit + 1, start=None)
+
+    return history if mode == "store-history" else day
+
+
+def make_operation(options: dict) -> Operation:
+    if options["mode"] == "http":
+        return http_operation(options["targets"], options["headers"], options["timeout"])
+    return store_operation(options["mode"], options["targets"], options["limit"])
+
+
+def run_share(op: Operation, *, rate: float, duration: float, start: float, threads: int,
+              index: int, processes: int) -> tuple[list[float], dict[str, int]]:
+    """This process's share of the schedule: requests k with k % processes == index."""
     total = int(rate * duration)
+    mine = list(range(index, total, processes))
     latencies: list[float] = []
-    late_starts: list[float] = []
     errors: dict[str, int] = {}
     lock = threading.Lock()
-    start = time.perf_counter() + 0.2
 
-    def worker(first: int) -> None:
-        for k in range(first, total, threads):
+    def client(first: int) -> None:
+        for k in mine[first::threads]:
             due = start + k / rate
-            delay = due - time.perf_counter()
+            delay = due - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-            sent = time.perf_counter()
             try:
-                status = one_request(urls[k % len(urls)], headers, timeout)
-                problem = None if status == 200 else f"HTTP {status}"
+                op(k)
+                problem = None
             except Exception as exc:  # noqa: BLE001 - every failure is counted, by kind
-                problem = type(exc).__name__
-            done = time.perf_counter()
+                problem = str(exc)[:40] if isinstance(exc, RuntimeError) else type(exc).__name__
+            done = time.monotonic()
             with lock:
                 latencies.append(done - due)
-                late_starts.append(sent - due)
                 if problem:
                     errors[problem] = errors.get(problem, 0) + 1
 
-    pool = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(threads)]
+    pool = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(threads)]
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join()
-    elapsed = time.perf_counter() - start
+    return latencies, errors
+
+
+def _worker(conn: Connection, options: dict, index: int) -> None:
+    op = make_operation(options)
+    for k in range(5):
+        op(k)  # warm-up: connections, first-request costs
+    conn.send("ready")
+    while (step := conn.recv()) is not None:
+        rate, duration, start = step
+        conn.send(run_share(op, rate=rate, duration=duration, start=start,
+                            threads=options["threads"], index=index,
+                            processes=options["processes"]))
+
+
+class Clients:
+    """`processes` worker processes (spawned: no state shared with this one) kept across
+    steps; `step()` runs one open-loop step on all of them and merges the results."""
+
+    def __init__(self, options: dict) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.processes = options["processes"]
+        self.pipes = []
+        self.workers = []
+        for index in range(self.processes):
+            here, there = context.Pipe()
+            worker = context.Process(target=_worker, args=(there, options, index), daemon=True)
+            worker.start()
+            self.pipes.append(here)
+            self.workers.append(worker)
+        for pipe in self.pipes:
+            if pipe.recv() != "ready":
+                raise RuntimeError("a load generator process failed to start")
+
+    def step(self, rate: float, duration: float) -> dict[str, object]:
+        start = time.monotonic() + 0.3
+        for pipe in self.pipes:
+            pipe.send((rate, duration, start))
+        latencies: list[float] = []
+        errors: dict[str, int] = {}
+        for pipe in self.pipes:
+            share, share_errors = pipe.recv()
+            latencies += share
+            for kind, count in share_errors.items():
+                errors[kind] = errors.get(kind, 0) + count
+        elapsed = time.monotonic() - start
+        return summary(latencies, errors, rate=rate, elapsed=elapsed)
+
+    def close(self) -> None:
+        for pipe in self.pipes:
+            pipe.send(None)
+        for worker in self.workers:
+            worker.join(timeout=10)
+
+
+def summary(latencies: list[float], errors: dict[str, int], *, rate: float,
+            elapsed: float) -> dict[str, object]:
     ms = sorted(x * 1000 for x in latencies)
 
     def pct(p: float) -> float:
@@ -76,25 +188,82 @@ def run(urls: list[str], *, rate: float, duration: float, headers: dict[str, str
     return {
         "requests": len(ms), "errors": sum(errors.values()), "error_kinds": errors,
         "offered_rate": rate, "achieved_rate": len(ms) / elapsed if elapsed else 0.0,
-        "duration_s": elapsed, "p50_ms": pct(50), "p90_ms": pct(90), "p99_ms": pct(99),
-        "max_ms": ms[-1] if ms else 0.0,
-        "max_late_start_ms": max(late_starts, default=0.0) * 1000,
+        "p50_ms": pct(50), "p90_ms": pct(90), "p99_ms": pct(99), "max_ms": ms[-1] if ms else 0.0,
     }
+
+
+class Climb:
+    """The capacity search of one target: step the open-loop rate up (x1.5 until the first
+    miss, then x1.1 from the last pass) while p99 <= p99_ms with zero errors; `best` is the
+    highest passing rate. A missed step is tried once more before it counts (one hiccup of a
+    shared VM must not end the climb)."""
+
+    def __init__(self, clients: Clients, *, start_rate: float, step_seconds: float,
+                 p99_ms: float, max_rate: float) -> None:
+        self.clients, self.seconds, self.p99_ms, self.max_rate = (
+            clients, step_seconds, p99_ms, max_rate)
+        self.best, self.failed, self.rate, self.factor = 0.0, math.inf, start_rate, COARSE
+        self.done, self.steps = False, []
+
+    def step(self) -> None:
+        """One step (or two, when the first misses) at the next rate."""
+        for attempt in (1, 2):
+            result = self.clients.step(self.rate, self.seconds)
+            result["passed"] = result["errors"] == 0 and result["p99_ms"] <= self.p99_ms
+            result["attempt"] = attempt
+            self.steps.append(result)
+            print(json.dumps(result), flush=True)
+            if result["passed"]:
+                break
+        if result["passed"]:
+            self.best = self.rate
+        else:
+            self.failed = self.rate
+            if self.factor == FINE or not self.best:
+                self.done = True
+            self.factor = FINE
+        self.rate = round(self.best * self.factor, 1)
+        self.done = self.done or self.rate > self.max_rate or self.rate >= self.failed
+
+
+def find_capacity(clients: Clients, **climb: float) -> float:
+    search = Climb(clients, **climb)
+    while not search.done:
+        search.step()
+    return search.best
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("urls", nargs="+")
+    parser.add_argument("targets", nargs="+", help="URLs (http) or workflow ids (store)")
+    parser.add_argument("--mode", choices=["http", "store-history", "store-day"],
+                        default="http")
     parser.add_argument("--rate", type=float, default=100.0, help="requests per second")
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds (fixed run)")
+    parser.add_argument("--capacity", action="store_true", help="find the capacity instead")
+    parser.add_argument("--start-rate", type=float, default=20.0)
+    parser.add_argument("--step-seconds", type=float, default=6.0)
+    parser.add_argument("--p99-ms", type=float, default=50.0)
+    parser.add_argument("--max-rate", type=float, default=2000.0)
+    parser.add_argument("--limit", type=int, default=20, help="rows per page (store modes)")
     parser.add_argument("--header", action="append", default=[], help="'Name: value'")
-    parser.add_argument("--threads", type=int, default=64)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8, help="clients per process")
     parser.add_argument("--timeout", type=float, default=10.0)
     args = parser.parse_args()
-    headers = dict(h.split(": ", 1) for h in args.header)
-    result = run(args.urls, rate=args.rate, duration=args.duration, headers=headers,
-                 threads=args.threads, timeout=args.timeout)
-    print(json.dumps(result))
+    options = {"mode": args.mode, "targets": args.targets, "limit": args.limit,
+               "headers": dict(h.split(": ", 1) for h in args.header),
+               "timeout": args.timeout, "threads": args.threads, "processes": args.processes}
+    clients = Clients(options)
+    try:
+        if args.capacity:
+            best = find_capacity(clients, start_rate=args.start_rate, p99_ms=args.p99_ms,
+                                 step_seconds=args.step_seconds, max_rate=args.max_rate)
+            print(json.dumps({"capacity": best}), flush=True)
+        else:
+            print(json.dumps(clients.step(args.rate, args.duration)), flush=True)
+    finally:
+        clients.close()
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
@@ -342,6 +342,17 @@ def _status_actions(change: StatusChange) -> list[Any]:
 def previous_status(old: dict[str, Any]) -> str:
     """The status a row held before an update (`update_status`'s return), "" when it had none."""
     return str(old.get("status", {}).get("S", ""))
+
+
+def load_orders(rows: Iterable[tuple[OrderRecord, int]]) -> int:
+    """Bulk load of (record, ttl) pairs with BatchWriteItem (25 a request), NOT conditional:
+    only for filling a local store (benchmarks); the app records with `put_order`."""
+    written = 0
+    with _guard("BatchWriteItem"), WorkflowOrder.batch_write() as batch:
+        for record, ttl in rows:
+            batch.save(_to_item(record, ttl))
+            written += 1
+    return written
 
 
 def delete_older_than(*, cutoff: datetime) -> int:
