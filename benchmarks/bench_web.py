@@ -26,6 +26,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -229,10 +230,13 @@ def bench_history_rate(base: str, ids: list[str], token: str) -> None:
     def query() -> None:
         store.query_history(workflow_id=next(picks), since=since, limit=21)
 
-    def pair() -> None:
+    pool = ThreadPoolExecutor(max_workers=4)
+
+    def pair() -> None:  # concurrently, as services.workflow_history does
         wid = next(picks)
+        count = pool.submit(store.count_orders, workflow_id=wid, since=since)
         store.query_history(workflow_id=wid, since=since, limit=21)
-        store.count_orders(workflow_id=wid, since=since)
+        count.result()
 
     paths = [f"/api/workflow/workflows/{wid}/orders?limit=20" for wid in ids]
     measured = rates({"pair": pair, "query": query, "api": http_call(base, paths, token)})
@@ -241,7 +245,8 @@ def bench_history_rate(base: str, ids: list[str], token: str) -> None:
     print(f"  one client, back to back, {RATE_SECONDS:.0f}s each (interleaved), raw calls "
           "through orders/store.py:")
     figure("raw: page Query (21 rows)", f"{measured['query']:.0f} /s")
-    figure("raw: page Query + COUNT Query (the API's store work)", f"{measured['pair']:.0f} /s")
+    figure("raw: page Query + COUNT Query concurrently (the API's store work)",
+           f"{measured['pair']:.0f} /s")
     figure("history API over HTTP (same two queries)", f"{measured['api']:.0f} /s")
     ratio = measured["api"] / measured["pair"]
     figure("API rate / raw rate (same work)", f"{ratio:.0%}", ">= 50%", ratio >= 0.5)

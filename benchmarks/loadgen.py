@@ -12,7 +12,8 @@ clients"); the schedule is dealt round-robin over them. Targets (`--mode`):
 * `http`: GET the URLs round-robin, a new connection per request (as a fresh client; gunicorn's
   sync workers close every connection anyway).
 * `store-history`: the history API's store work, through `orders/store.py`: the page Query
-  (limit + 1 rows) and the COUNT Query, for the workflow ids given as targets.
+  (limit + 1 rows) and, concurrently as the service does, the COUNT Query, for the workflow
+  ids given as targets.
 * `store-day`: the blotter's first-page store work: one `day-index` Query of limit + 1 rows.
 
 Store modes configure Django from the environment (the benchmark passes its own).
@@ -34,6 +35,7 @@ import multiprocessing
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from urllib.parse import urlsplit
@@ -75,10 +77,13 @@ def store_operation(mode: str, targets: list[str], limit: int) -> Operation:
     until = datetime.now(UTC) + timedelta(minutes=5)
     today = until.date().isoformat()
 
+    counting = ThreadPoolExecutor(max_workers=4)  # as services.workflow_history does
+
     def history(k: int) -> None:
         wid = targets[k % len(targets)]
+        count = counting.submit(store.count_orders, workflow_id=wid, since=since)
         store.query_history(workflow_id=wid, since=since, limit=limit + 1)
-        store.count_orders(workflow_id=wid, since=since)
+        count.result()
 
     def day(k: int) -> None:
         store.query_day_page(day=today, since=since, until=until, limit=limit + 1, start=None)
@@ -199,9 +204,10 @@ class Climb:
     shared VM must not end the climb)."""
 
     def __init__(self, clients: Clients, *, start_rate: float, step_seconds: float,
-                 p99_ms: float, max_rate: float) -> None:
+                 p99_ms: float, max_rate: float, echo: bool = False) -> None:
         self.clients, self.seconds, self.p99_ms, self.max_rate = (
             clients, step_seconds, p99_ms, max_rate)
+        self.echo = echo  # print each step as a JSON line
         self.best, self.failed, self.rate, self.factor = 0.0, math.inf, start_rate, COARSE
         self.done, self.steps = False, []
 
@@ -212,7 +218,8 @@ class Climb:
             result["passed"] = result["errors"] == 0 and result["p99_ms"] <= self.p99_ms
             result["attempt"] = attempt
             self.steps.append(result)
-            print(json.dumps(result), flush=True)
+            if self.echo:
+                print(json.dumps(result), flush=True)
             if result["passed"]:
                 break
         if result["passed"]:
@@ -227,7 +234,7 @@ class Climb:
 
 
 def find_capacity(clients: Clients, **climb: float) -> float:
-    search = Climb(clients, **climb)
+    search = Climb(clients, echo=True, **climb)
     while not search.done:
         search.step()
     return search.best
