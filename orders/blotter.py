@@ -19,13 +19,13 @@ from django.core import signing
 
 from orders import services, store
 from orders.attributes import datetime_to_epoch, epoch_to_datetime
-from orders.records import OrderRecord, day_of, status_of
+from orders.lifecycle import Status
+from orders.records import OrderRecord, day_of
 from orders.store import OrderKey, OrdersPage
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
-STATUSES = ("notified", "dry_run", "working", "filled", "partially_filled", "cancelled",
-            "expired", "rejected", "replaced")
+STATUSES = tuple(status.value for status in Status)
 CLOCK_SKEW = timedelta(minutes=5)  # rows stamped by a host whose clock runs a little ahead
 FILTERED_BATCH = 250  # rows per Query while filters skip rows
 CSV_BATCH = 500
@@ -58,7 +58,7 @@ class BlotterFilters:
             (not self.asset or record.order_code.lower() == self.asset.lower())
             and (not self.direction or record.order_direction == self.direction.upper())
             and (self.live is None or record.dry_run != self.live)
-            and (not self.status or status_of(record) == self.status)
+            and (not self.status or record.current_status.value == self.status)
         )
 
 

@@ -135,13 +135,6 @@ def day_of(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d")
 
 
-def status_of(record: OrderRecord) -> str:
-    """The record's lifecycle status (SPEC §12); a row written before statuses existed reads
-    as `dry_run` or `notified` by its dry-run flag."""
-    status = getattr(record, "status", None)
-    return status or ("dry_run" if record.dry_run else "notified")
-
-
 def ttl_for(placed_at: datetime, retention: timedelta) -> int:
     """floor(placed_at epoch seconds) + retention, as whole epoch seconds."""
     return math.floor((placed_at - EPOCH).total_seconds()) + int(retention.total_seconds())

@@ -17,7 +17,7 @@ from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from orders.blotter import DEFAULT_LIMIT, MAX_LIMIT, STATUSES, BlotterFilters
-from orders.records import OrderRecord, status_of
+from orders.records import OrderRecord
 
 
 def _utc(value: datetime) -> datetime:
@@ -211,7 +211,7 @@ def csv_lines(records: Iterable[OrderRecord], *, status: bool = False) -> Iterat
     writer.writerow(columns)
     for record in records:
         values = [getattr(record, c) for c in CSV_COLUMNS]
-        writer.writerow([_cell(v) for v in values] + ([_cell(status_of(record))] if status
+        writer.writerow([_cell(v) for v in values] + ([_cell(record.current_status.value)] if status
                                                       else []))
         yield out.getvalue()
         out.seek(0)

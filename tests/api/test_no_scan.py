@@ -46,6 +46,7 @@ def seeded(make_workflow, order_store):
     for record in records:
         assert services.record_order(record=record) == "stored"
     return {"workflow_id": str(workflow.id), "order_id": records[0].id,
+            "broker_order_id": "5001",
             "before": records[0].placed_at.isoformat().replace("+", "%2B"),
             "day": records[1].placed_at.date().isoformat()}
 
@@ -59,8 +60,7 @@ def page_paths(ids: dict) -> list[str]:
     paths = []
     for pattern in page_urls.urlpatterns:
         assert isinstance(pattern, URLPattern)
-        wants_id = "workflow_id" in pattern.pattern.converters
-        kwargs = {"workflow_id": ids["workflow_id"]} if wants_id else {}
+        kwargs = {name: ids[name] for name in pattern.pattern.converters}
         paths.append(reverse(f"workflows:{pattern.name}", kwargs=kwargs))
     return paths + ["/healthz"]
 

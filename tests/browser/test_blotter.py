@@ -47,7 +47,7 @@ def test_the_blotter_pages_and_filters_without_console_errors(page, live_server,
     page.select_option("select[name=mode]", "dry")
     page.wait_for_url("**mode=dry*")
     assert table.count() == 10
-    assert set(page.locator("[data-status]").all_inner_texts()) == {"dry run"}
+    assert set(page.locator("[data-status]").all_inner_texts()) == {"Dry run"}
     assert "live=false" in page.locator("[data-export]").get_attribute("href")
     screenshot(page, "blotter-filtered")
     assert page.watch.errors == [] and page.watch.dialogs == []

@@ -14,7 +14,6 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from orders.records import status_of
 from workflows.core.types import INDICATOR_LABELS, IndicatorName
 
 register = template.Library()
@@ -187,13 +186,3 @@ def outcome_badge(decision: Any) -> SafeString:
     kind = _OUTCOME_KINDS.get(decision.outcome, "off")
     return format_html('<span class="badge badge-{}">{}</span>', kind,
                        decision.get_outcome_display())
-
-
-# --- blotter ---
-
-
-@register.filter
-def order_status(order: Any) -> str:
-    """An order's lifecycle status in words ("partially filled"); older rows read as
-    "dry run" or "notified"."""
-    return status_of(order).replace("_", " ")

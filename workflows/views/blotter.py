@@ -18,13 +18,14 @@ from django.views.decorators.http import require_GET
 from orders import blotter
 from orders.blotter import BadCursor, BlotterFilters
 from orders.errors import OrderStoreUnavailable
+from orders.lifecycle import LABELS, Status
 from orders.records import OrderRecord
 from workflows.models import Workflow
 from workflows.views.panels import store_error
 
 PAGE_SIZE = 50
 MODES = [("", "Live and dry run"), ("live", "Live only"), ("dry", "Dry run only")]
-STATUS_LABELS = [("", "Any status")] + [(s, s.replace("_", " ")) for s in blotter.STATUSES]
+STATUS_LABELS = [("", "Any status")] + [(s.value, LABELS[s]) for s in Status]
 
 
 class BlotterFilterForm(forms.Form):
