@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 
 Operation = Callable[[int], None]
 COARSE, FINE = 1.5, 1.1  # capacity search: rate factor per step before / after the first miss
+MIN_REQUESTS = 100  # per capacity step: fewer make its p99 just its slowest request
 
 
 def http_operation(urls: list[str], headers: dict[str, str], timeout: float) -> Operation:
@@ -200,7 +201,8 @@ def summary(latencies: list[float], errors: dict[str, int], *, rate: float,
 class Climb:
     """The capacity search of one target: step the open-loop rate up (x1.5 until the first
     miss, then x1.1 from the last pass) while p99 <= p99_ms with zero errors; `best` is the
-    highest passing rate. A missed step is tried once more before it counts (one hiccup of a
+    highest passing rate. A step lasts `step_seconds`, longer at low rates so that it holds at
+    least MIN_REQUESTS requests. A missed step is tried once more before it counts (one hiccup of a
     shared VM must not end the climb)."""
 
     def __init__(self, clients: Clients, *, start_rate: float, step_seconds: float,
@@ -213,8 +215,9 @@ class Climb:
 
     def step(self) -> None:
         """One step (or two, when the first misses) at the next rate."""
+        seconds = max(self.seconds, MIN_REQUESTS / self.rate)
         for attempt in (1, 2):
-            result = self.clients.step(self.rate, self.seconds)
+            result = self.clients.step(self.rate, seconds)
             result["passed"] = result["errors"] == 0 and result["p99_ms"] <= self.p99_ms
             result["attempt"] = attempt
             self.steps.append(result)
