@@ -13,6 +13,10 @@ class OrderStoreUnavailable(Exception):
         self.public = public
 
 
+class DayIndexMissing(OrderStoreUnavailable):
+    """The table has no readable `day-index` yet (an older table; AWS still building it)."""
+
+
 class OrderNotFound(Exception):
     """No order with that id in the retention window (unknown or expired)."""
 

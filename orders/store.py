@@ -34,7 +34,7 @@ from pynamodb.exceptions import (
 )
 
 from orders.attributes import datetime_to_epoch, epoch_to_datetime
-from orders.errors import OrderCollision, OrderStoreUnavailable
+from orders.errors import DayIndexMissing, OrderCollision, OrderStoreUnavailable
 from orders.lifecycle import StatusChange
 from orders.models import (
     CONNECT_TIMEOUT_SECONDS,
@@ -430,7 +430,7 @@ def query_day_page(
             )
         except QueryError as exc:
             if _index_unreadable(exc):
-                raise OrderStoreUnavailable(
+                raise DayIndexMissing(
                     f"order table {current_binding().table_name!r} has no readable day-index "
                     f"(run `manage.py create_order_table`): {exc.cause_response_message}",
                     public="the order table has no day-index yet",

@@ -129,6 +129,14 @@ def test_a_table_without_day_index_is_unavailable_with_the_fix(pre_day_index_tab
         blotter.blotter_page(filters=BlotterFilters(), now=NOW)
 
 
+def test_latest_per_workflow_still_works_on_a_table_without_day_index(
+    pre_day_index_table,
+) -> None:
+    record = put(workflow_id="wf-1", placed_at=NOW - timedelta(hours=1))
+
+    assert blotter.latest_orders(workflow_ids=["wf-1", "wf-2"], now=NOW) == {"wf-1": record}
+
+
 def test_history_paging_with_before_reaches_every_order_exactly_once(order_store) -> None:
     second = NOW - timedelta(hours=1)
     records = [put(workflow_id="wf-1", placed_at=second + timedelta(microseconds=k))

@@ -103,6 +103,7 @@ class Command(BaseCommand):
                                    ready=lambda p: _wait_listening(p, port)))
         try:
             services.create_order_table()
+            services.upgrade_order_table()  # an older local table gets day-index (blotter)
         except OrderStoreUnavailable as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"order store on {local_server.endpoint(port)}, data in {data_dir}; "
