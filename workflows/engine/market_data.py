@@ -9,7 +9,9 @@ CSV layout (`CsvMarketData`): one file per symbol and horizon in one directory, 
 rounded to 4 decimals,
 any order, any case; lines starting with `#` are comments. Rows may be in any order.
 A missing 1440-minute (daily) or 10080-minute (weekly) file is derived from the 30-minute file
-(UTC day / ISO week, dated 00:00 UTC); 15-minute bars are never derived.
+(UTC day / ISO week, dated 00:00 UTC); 15-minute bars are never derived. A day or week still
+running at the requested instant is built from the 30-minute bars started by then, so a replay
+(`--at`) never sees data from after its instant at any unit time (SPEC §3).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from workflows.core.types import (
 )
 
 M15, M30, DAY, WEEK = 15, 30, 1440, 10080
+PERIODS = {DAY: timedelta(days=1), WEEK: timedelta(weeks=1)}
 MONTH_TRADING_DAYS = 23
 
 
@@ -148,16 +151,38 @@ class CsvMarketData:
 
     def bars(self, symbol: str, *, horizon: int, count: int, until: datetime) -> list[Bar]:
         """Up to `count` bars of `horizon` minutes starting at or before `until` (and `as_of`),
-        newest first. Raises MarketDataError for an unknown symbol/horizon or no bars."""
+        newest first: what a broker has published at `until`. A daily or weekly bar whose
+        period is still running at `until` is rebuilt from the 30-minute bars known then
+        (dropped without them), never taken whole from the file: a replay never sees the
+        future. Raises MarketDataError for an unknown symbol/horizon or no bars."""
         limit = min(until, self.as_of) if self.as_of else until
         series = self._series(symbol, horizon)
         start = _first_at_or_before(series, limit)
         selected = series[start : start + count]
+        if horizon in PERIODS and selected and selected[0].time + PERIODS[horizon] > limit:
+            current = self._period_so_far(symbol, selected[0].time, limit)
+            older = series[start + 1 : start + count + (0 if current else 1)]
+            selected = [current, *older] if current else older
         if not selected:
             raise MarketDataError(
                 f"No data returned for {symbol} (horizon {horizon}) up to {limit}"
             )
         return selected
+
+    def _period_so_far(self, symbol: str, period_start: datetime, limit: datetime) -> Bar | None:
+        """The running period from `period_start` as known at `limit` (30-minute bars started by
+        then), or None when there are none (or no 30-minute file)."""
+        try:
+            base = self._series(symbol, M30)
+        except MarketDataError:
+            return None
+        newest = _first_at_or_before(base, limit)
+        oldest = _first_at_or_before(base, period_start - timedelta(microseconds=1))
+        parts = [b for b in base[newest:oldest] if b.time >= period_start]
+        if not parts:
+            return None
+        return Bar(period_start, parts[-1].open, max(p.high for p in parts),
+                   min(p.low for p in parts), parts[0].close)
 
     def _series(self, symbol: str, horizon: int) -> list[Bar]:
         key = (symbol, horizon)
