@@ -209,6 +209,34 @@ def latest_orders(*, workflow_ids: Iterable[str], now: datetime) -> dict[str, Or
         return {wid: record for wid, record in zip(ids, found, strict=True) if record}
 
 
+@dataclass(frozen=True)
+class LastOrders:
+    """A workflow's "Last order": the latest live order, and a newer dry run (never hiding it)."""
+
+    live: OrderRecord | None = None
+    newer_dry_run: OrderRecord | None = None
+
+    @property
+    def newest(self) -> OrderRecord | None:
+        return self.newer_dry_run or self.live
+
+
+def last_orders(*, workflow_ids: Iterable[str], now: datetime) -> dict[str, LastOrders]:
+    """workflow_id -> its LastOrders in the window (absent when it has no order).
+
+    One Limit-1 Query per distinct id, concurrently; a filtered one after it only for a
+    workflow whose newest order is a dry run (store.query_last_live). Never a scan."""
+    ids = list(dict.fromkeys(workflow_ids))
+    if not ids:
+        return {}
+    since = window_start(now)
+    store.warm_up()
+    with ThreadPoolExecutor(max_workers=min(LATEST_QUERY_WORKERS, len(ids))) as pool:
+        found = pool.map(lambda wid: store.query_last_live(workflow_id=wid, since=since), ids)
+        pairs = dict(zip(ids, found, strict=True))
+    return {wid: LastOrders(live, dry) for wid, (live, dry) in pairs.items() if live or dry}
+
+
 def get_order(*, order_id: str, now: datetime) -> OrderRecord:
     """One order by id via `id-index`. Raises OrderNotFound when unknown or expired."""
     record = store.get_by_id(order_id=order_id)

@@ -511,6 +511,40 @@ def query_latest(*, workflow_id: str, since: datetime) -> OrderRecord | None:
     return records[0] if records else None
 
 
+# --- last live order (pages: "Last order" is the latest live one; issue 17 item 1) --------
+
+_LAST_LIVE_PAGE = 100
+
+
+def query_last_live(*, workflow_id: str, since: datetime) -> tuple[OrderRecord | None,
+                                                                    OrderRecord | None]:
+    """(latest live order, newer dry-run order or None), in the window.
+
+    A Limit-1 Query answers every workflow whose newest order is live (as cheap as the plain
+    latest order). Only when the newest is a dry run, the rest of the window is read after it
+    with a `dry_run = false` filter, 100 items a request, stopping at the first live one
+    (bounded by one workflow's 7 days)."""
+    with _guard("Query"):
+        reply = WorkflowOrder._get_connection().query(
+            workflow_id, WorkflowOrder.placed_at >= since, scan_index_forward=False, limit=1,
+        )
+        items = reply.get("Items", [])
+        newest = _to_record(items[0]) if items else None
+        if newest is None or not newest.dry_run:
+            return newest, None
+        live, start = None, reply.get("LastEvaluatedKey")
+        while live is None and start:
+            reply = WorkflowOrder._get_connection().query(
+                workflow_id, WorkflowOrder.placed_at >= since,
+                filter_condition=WorkflowOrder.dry_run == False,  # noqa: E712 (an expression)
+                scan_index_forward=False, limit=_LAST_LIVE_PAGE, exclusive_start_key=start,
+            )
+            items = reply.get("Items", [])
+            live = _to_record(items[0]) if items else None
+            start = reply.get("LastEvaluatedKey")
+    return live, newest
+
+
 def get_by_id(*, order_id: str) -> OrderRecord | None:
     """Query on `id-index`; the caller applies the retention window."""
     with _guard("Query(id-index)"):

@@ -46,7 +46,7 @@ class WorkflowFilterForm(forms.Form):
         ("archived", "Archived"),
     ])
     dry_run = forms.ChoiceField(required=False, label="Mode", choices=[
-        ("all", "All"), ("dry_run", "Dry Run Only"), ("live", "Live Only"),
+        ("all", "All"), ("dry_run", "Dry Run Only"), ("live", "Not dry run"),
     ])
     index = forms.CharField(required=False, max_length=64, label="Index or CFD")
     indicator = forms.ChoiceField(required=False, choices=[("", "All"), *INDICATOR_CHOICES])

@@ -18,6 +18,7 @@ from workflows.core.conditions import indicator_value
 from workflows.core.indicators import IndicatorError
 from workflows.core.types import ConditionSpec, IndicatorName, WorkflowSpec
 from workflows.models import Workflow, WorkflowStats
+from workflows.modes import workflow_mode
 from workflows.selectors import SORTS, OrderFilters, WorkflowFilters, WorkflowRow
 from workflows.specs import definition_from_workflow
 from workflows.status import EngineStatus
@@ -104,12 +105,19 @@ class WorkflowSummaryOut(WorkflowBaseOut):
     archived: bool
     created_at: UtcDateTime
     updated_at: UtcDateTime
-    last_order: LastOrderOut | None
+    last_order: LastOrderOut | None = Field(
+        description="The latest live (not dry-run) order in the 7-day window, or null")
+    newer_dry_run_order: LastOrderOut | None = Field(
+        None, description="A dry-run order newer than `last_order` (e.g. from Run now), or null")
+    mode: Literal["dry_run", "notify", "live"] = Field(
+        description="dry_run; notify (not dry run, but the broker is notify-only: nothing "
+                    "reaches a broker); live (orders go to Saxo)")
     stats: WorkflowStatsOut | None = None
 
     @staticmethod
     def from_row(row: WorkflowRow) -> WorkflowSummaryOut:
         wf, primary = row.workflow, row.primary
+        dry = row.newer_dry_run
         return WorkflowSummaryOut(
             id=wf.id, name=wf.name, index=wf.index, cfd=wf.cfd, enabled=wf.enabled,
             dry_run=wf.dry_run, is_us=wf.is_us, end_date=wf.end_date,
@@ -118,6 +126,8 @@ class WorkflowSummaryOut(WorkflowBaseOut):
             archived=wf.is_archived, created_at=wf.created_at, updated_at=wf.updated_at,
             last_order=LastOrderOut.from_orm(row.last_order) if row.last_order else None,
             stats=WorkflowStatsOut.of(wf),
+            newer_dry_run_order=LastOrderOut.from_orm(dry) if dry else None,
+            mode=workflow_mode(wf.dry_run),
         )
 
 

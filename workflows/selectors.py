@@ -34,7 +34,8 @@ class WorkflowFilters:
 @dataclass(frozen=True)
 class WorkflowRow:
     workflow: Workflow
-    last_order: OrderRecord | None
+    last_order: OrderRecord | None  # the latest LIVE order
+    newer_dry_run: OrderRecord | None = None  # a dry-run order newer than it, shown beside it
 
     @property
     def stats(self) -> WorkflowStats | None:
@@ -98,8 +99,9 @@ def _sort_key(row: WorkflowRow, sort: str) -> tuple:
         rate = stats.triggered_pct if stats and stats.triggered_pct is not None else -1
         return (rate, wf.name.lower())
     if sort == "last_order":
-        placed = row.last_order.placed_at.timestamp() if row.last_order else -math.inf
-        return (placed, wf.name.lower())
+        live, dry = row.last_order, row.newer_dry_run
+        return (live.placed_at.timestamp() if live else -math.inf,
+                dry.placed_at.timestamp() if dry else -math.inf, wf.name.lower())
     return (wf.name.lower(),)
 
 
@@ -107,9 +109,10 @@ def list_workflows(
     *, filters: WorkflowFilters, page: int, per_page: int, now: datetime,
     with_last_orders: bool = True,
 ) -> WorkflowPage:
-    """One page of workflows with their last order (one Limit-1 query per shown workflow,
-    concurrently; sorting by last order needs every matched workflow's). Raises
-    OrderStoreUnavailable when the order store is down. `with_last_orders=False` never
+    """One page of workflows with their last live order and a newer dry run (`last_orders`:
+    one Limit-1 query per shown workflow, concurrently, plus a filtered one for a workflow
+    whose newest order is a dry run; sorting by last order needs every matched workflow's).
+    Raises OrderStoreUnavailable when the order store is down. `with_last_orders=False` never
     touches the store (rows carry no last order; a last-order sort falls back to name)."""
     matched = list(filter_workflows(filters).distinct())
     total = Workflow.objects.filter(archived_at__isnull=True).count()
@@ -129,8 +132,11 @@ def list_workflows(
 
 
 def _attach_last_orders(workflows: Sequence[Workflow], *, now: datetime) -> list[WorkflowRow]:
-    latest = order_services.latest_orders(workflow_ids=[str(w.id) for w in workflows], now=now)
-    return [WorkflowRow(workflow=w, last_order=latest.get(str(w.id))) for w in workflows]
+    found = order_services.last_orders(workflow_ids=[str(w.id) for w in workflows], now=now)
+    empty = order_services.LastOrders()
+    pairs = [(w, found.get(str(w.id), empty)) for w in workflows]
+    return [WorkflowRow(workflow=w, last_order=p.live, newer_dry_run=p.newer_dry_run)
+            for w, p in pairs]
 
 
 @dataclass(frozen=True)

@@ -29,16 +29,19 @@ def hundred(make_workflow, place_order, order_store, now):
 
 @pytest.fixture
 def latest_calls(monkeypatch):
-    """Wraps the real orders.services.latest_orders to see each batch it is asked for."""
+    """Wraps the real orders.services.latest_orders (Workflow Orders) and last_orders (the
+    workflows list: last live order + newer dry run) to see each batch they are asked for."""
     calls: list[int] = []
-    real = order_services.latest_orders
 
-    def counting(*, workflow_ids, now):
-        ids = list(workflow_ids)
-        calls.append(len(ids))
-        return real(workflow_ids=ids, now=now)
+    def counting(real):
+        def wrapper(*, workflow_ids, now):
+            ids = list(workflow_ids)
+            calls.append(len(ids))
+            return real(workflow_ids=ids, now=now)
+        return wrapper
 
-    monkeypatch.setattr(order_services, "latest_orders", counting)
+    for name in ("latest_orders", "last_orders"):
+        monkeypatch.setattr(order_services, name, counting(getattr(order_services, name)))
     return calls
 
 

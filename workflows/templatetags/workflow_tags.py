@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from workflows.core.types import INDICATOR_LABELS, IndicatorName
+from workflows.modes import MODE_LABELS, BrokerMode, order_mode, workflow_mode
 
 register = template.Library()
 
@@ -116,11 +117,25 @@ def status_badge(workflow: Any) -> SafeString:
     return format_html('<span class="badge badge-off">{}</span>', "✗ Disabled")
 
 
+_MODE_CSS = {"dry_run": "dry", "notify": "notify", "live": "live"}
+
+
+def _mode_badge(mode: str) -> SafeString:
+    return format_html('<span class="badge badge-{}" data-mode="{}">{}</span>',
+                       _MODE_CSS[mode], mode, MODE_LABELS[mode])
+
+
 @register.filter
-def mode_badge(dry_run: bool) -> SafeString:
-    if dry_run:
-        return format_html('<span class="badge badge-dry">{}</span>', "DRY RUN")
-    return format_html("{}", "Live")
+def mode_badge(dry_run: bool, broker_mode: BrokerMode | None = None) -> SafeString:
+    """A workflow's mode: DRY RUN, Notify (the notify broker: nothing reaches a broker) or
+    Live (Saxo). Never a bare "Live" while the broker is notify."""
+    return _mode_badge(workflow_mode(bool(dry_run), broker_mode))
+
+
+@register.filter
+def order_mode_badge(order: Any) -> SafeString:
+    """How a recorded order went out, from its own `dry_run` and `broker` fields."""
+    return _mode_badge(order_mode(dry_run=order.dry_run, broker=order.broker))
 
 
 @register.filter
