@@ -46,8 +46,11 @@ def test_run_now_on_a_disabled_workflow_explains_why_nothing_ran(
     wf = make_workflow("off", enabled=False)
     response = trader_client.post(f"/workflows/{wf.id}/run/", follow=True)
     [message] = [str(m) for m in response.context["messages"]]
-    assert "disabled or archived workflow is not evaluated" in message
+    assert message == "Run now: this workflow is disabled. Enable it first."
     assert not Decision.objects.exists()
+    log = response.content.decode().split("data-decision-log", 1)[1]
+    assert "The engine skips this workflow until it is enabled" in log
+    assert "not evaluated" not in log and "No decisions yet" not in log
 
 
 def test_chart_without_market_data_says_why_instead_of_drawing_anything(

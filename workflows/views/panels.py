@@ -17,7 +17,8 @@ from django.core.exceptions import ImproperlyConfigured
 from orders import services as order_services
 from orders.errors import OrderStoreUnavailable
 from orders.records import OrderRecord
-from workflows import engine, models
+from workflows import engine
+from workflows.decision_words import DecisionRow, collapse_decisions
 from workflows.engine import ledger
 from workflows.engine.decisions import RunOptions
 from workflows.engine.deps import build_deps
@@ -111,12 +112,15 @@ def history_panel(*, workflow: Workflow, now: datetime, limit: int = DETAIL_ORDE
                         next_before=history.next_before)
 
 
-RECENT_DECISIONS = 10
+RECENT_DECISIONS = 10  # rows shown, after collapsing
+DECISIONS_READ = 200  # decision log rows read to fill them (a day of 15-minute runs, twice)
 
 
-def recent_decisions(*, workflow: Workflow) -> list[models.Decision]:
-    """The decision log's newest rows for the workflow ("why didn't it trade?")."""
-    return ledger.recent_decisions(workflow_id=str(workflow.id), limit=RECENT_DECISIONS)
+def recent_decisions(*, workflow: Workflow) -> list[DecisionRow]:
+    """The decision log's newest rows for the workflow ("why didn't it trade?"), in plain
+    words, identical consecutive outcomes collapsed into one row with a count."""
+    rows = ledger.recent_decisions(workflow_id=str(workflow.id), limit=DECISIONS_READ)
+    return collapse_decisions(rows, limit=RECENT_DECISIONS)
 
 
 @dataclass(frozen=True)
@@ -127,9 +131,12 @@ class RunNowResult:
 
 def run_now(*, workflow: Workflow, now: datetime) -> RunNowResult:
     """Run the engine for this one workflow as of `now`, dry run forced, synchronously."""
-    if not workflow.enabled or workflow.is_archived:
-        return RunNowResult(messages.WARNING, "Run now: a disabled or archived workflow is not "
-                            "evaluated. Enable it first.")
+    if workflow.is_archived:
+        return RunNowResult(messages.WARNING, "Run now: this workflow is archived; it no "
+                            "longer runs.")
+    if not workflow.enabled:
+        return RunNowResult(messages.WARNING, "Run now: this workflow is disabled. Enable it "
+                            "first.")
     try:
         deps = build_deps(context="run_now")
     except ImproperlyConfigured as exc:
