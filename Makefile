@@ -8,6 +8,7 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 DYNALITE := tools/dynamodb-local/node_modules/.package-lock.json
 PORT ?= 8000
+VENDOR := static/vendor/lightweight-charts.js
 
 .PHONY: run test install bench lint clean-data
 
@@ -28,10 +29,15 @@ $(DYNALITE): tools/dynamodb-local/package-lock.json
 	cd tools/dynamodb-local && npm ci --no-audit --no-fund --loglevel=error
 	touch $(DYNALITE)
 
-install: $(DEV_STAMP) $(DYNALITE)
+# Browser libraries (pinned in tools/frontend/package-lock.json) copied into static/vendor/.
+$(VENDOR): tools/frontend/package-lock.json tools/frontend/build.sh
+	bash tools/frontend/build.sh
+	touch $(VENDOR)
+
+install: $(DEV_STAMP) $(DYNALITE) $(VENDOR)
 
 # Exit status 3 = already running in this checkout: its one line says so; not a make error.
-run: $(RUNTIME_STAMP) $(DYNALITE)
+run: $(RUNTIME_STAMP) $(DYNALITE) $(VENDOR)
 	@PY=$(PY) bash tools/run-dev.sh --port $(PORT) || [ $$? -eq 3 ]
 
 test: install

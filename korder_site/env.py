@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -52,3 +53,16 @@ def env_choice(name: str, default: str, choices: Iterable[str]) -> str:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in env_str(name, default).split(",") if part.strip()]
+
+
+def env_time_zone(name: str, default: str = "") -> str:
+    """An IANA time zone name ("" allowed: no zone); an unknown one fails naming the variable."""
+    value = env_str(name, default)
+    if not value:
+        return ""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a known time zone (e.g. "
+                                   "Europe/Paris, UTC)") from exc
+    return value

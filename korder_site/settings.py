@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
-from korder_site.env import env_bool, env_choice, env_int, env_list, env_str
+from korder_site.env import env_bool, env_choice, env_int, env_list, env_str, env_time_zone
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # A local `.env` (written by `make run` on first use) fills in what the real environment lacks.
@@ -115,6 +115,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Pages show times in this IANA zone (e.g. Europe/Paris); empty: the viewer's browser zone.
+KORDER_DISPLAY_TIME_ZONE = env_time_zone("KORDER_DISPLAY_TIME_ZONE")
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"

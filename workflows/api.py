@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -20,12 +21,15 @@ from orders.schemas import (
     OrderHistoryOut,
     orders_csv,
 )
-from workflows.core.types import IndicatorName
+from workflows.chart_series import IndicatorError, workflow_chart_series
+from workflows.core.types import IndicatorName, MarketDataError
 from workflows.models import Workflow
 from workflows.schemas import (
     AssetOut,
     AssetQuery,
     AssetWorkflowOut,
+    ChartOut,
+    ChartQuery,
     EngineStatusOut,
     IndicatorTypeOut,
     OrderListQuery,
@@ -124,6 +128,24 @@ def workflow_order_history(
         {"workflow_id": wid, "orders": history.orders, "total_count": history.total_count,
          "limit": limit, "next_before": history.next_before}
     )
+
+
+@router.get("/workflows/{workflow_id}/chart", response={200: ChartOut, **STORE_ERRORS},
+            url_name="workflow_chart")
+def workflow_chart(request: HttpRequest, workflow_id: UUID,
+                   query: Query[ChartQuery]) -> ChartOut | Status[dict]:
+    """Candles of the first condition's unit time, its indicator series and levels (the
+    combo's MA50 and Bollinger bands), and this workflow's orders as markers (`mode` tells live
+    from dry run). Market data unavailable → 503 naming why."""
+    spec = spec_from_workflow(_workflow(workflow_id))
+    if not spec.conditions:
+        return ChartOut(title=spec.index, unit_time="", candles=[], series=[], levels=[],
+                        markers=[], notes=["no condition to chart"])
+    try:
+        data = workflow_chart_series(spec, now=timezone.now(), bars=query.bars)
+    except (MarketDataError, ImproperlyConfigured, IndicatorError) as exc:
+        return Status(503, {"detail": f"market data unavailable for {spec.index}: {exc}"})
+    return ChartOut.from_series(data)
 
 
 @router.get("/orders", response={200: LatestOrdersOut, **STORE_ERRORS})

@@ -56,6 +56,8 @@ def order_mode(*, dry_run: bool, broker: str) -> WorkflowMode:
     return "live" if broker == "saxo" else "notify"
 
 
-def broker_mode(request: HttpRequest) -> dict[str, BrokerMode]:
-    """Context processor: `broker_mode` in every template (the page header badge)."""
-    return {"broker_mode": current_broker_mode()}
+def broker_mode(request: HttpRequest) -> dict[str, BrokerMode | str]:
+    """Context processor: `broker_mode` (the page header badge) and `display_time_zone`
+    (KORDER_DISPLAY_TIME_ZONE, "" for the viewer's browser zone) in every template."""
+    return {"broker_mode": current_broker_mode(),
+            "display_time_zone": settings.KORDER_DISPLAY_TIME_ZONE}

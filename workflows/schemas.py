@@ -14,6 +14,7 @@ from ninja import Schema
 from pydantic import BeforeValidator, Field
 
 from orders.schemas import UtcDateTime
+from workflows.chart_series import DEFAULT_BARS, MAX_BARS, MIN_BARS, ChartSeries, epoch
 from workflows.core.conditions import indicator_value
 from workflows.core.indicators import IndicatorError
 from workflows.core.types import ConditionSpec, IndicatorName, WorkflowSpec
@@ -415,4 +416,79 @@ class EngineStatusOut(Schema):
             markets=[MarketOut.model_validate(m) for m in status.markets],
             broker=BrokerOut.model_validate(status.broker),
             order_store=OrderStoreOut.model_validate(status.store),
+        )
+
+
+# --- the interactive chart (GET /workflows/{id}/chart) -------------------------------------
+
+
+class ChartQuery(Schema):
+    bars: int = Field(DEFAULT_BARS, ge=MIN_BARS, le=MAX_BARS,
+                      description="Candles of the first condition's unit time to return")
+
+
+class ChartCandleOut(Schema):
+    time: int = Field(description="Candle start, UTC epoch seconds")
+    open: float
+    high: float
+    low: float
+    close: float
+
+
+class ChartPointOut(Schema):
+    time: int
+    value: float
+
+
+class ChartSeriesOut(Schema):
+    name: str
+    color: str
+    points: list[ChartPointOut]
+
+
+class ChartLevelOut(Schema):
+    name: str
+    price: float
+    color: str
+
+
+class ChartMarkerOut(Schema):
+    id: str
+    time: int = Field(description="Start of the candle the order belongs to (its trigger candle)")
+    placed_at: UtcDateTime
+    price: float
+    direction: str
+    order_type: str
+    quantity: float
+    mode: Literal["dry_run", "notify", "live"]
+    status: str
+    broker_order_id: str | None
+
+
+class ChartOut(Schema):
+    title: str
+    unit_time: str
+    candles: list[ChartCandleOut]
+    series: list[ChartSeriesOut]
+    levels: list[ChartLevelOut]
+    markers: list[ChartMarkerOut]
+    notes: list[str]
+
+    @staticmethod
+    def from_series(data: ChartSeries) -> ChartOut:
+        return ChartOut(
+            title=data.title, unit_time=data.unit_time, notes=data.notes,
+            candles=[ChartCandleOut(time=epoch(c.time), open=float(c.open), high=float(c.high),
+                                    low=float(c.low), close=float(c.close))
+                     for c in data.candles],
+            series=[ChartSeriesOut(name=s.name, color=s.color,
+                                   points=[ChartPointOut(time=t, value=v) for t, v in s.points])
+                    for s in data.series],
+            levels=[ChartLevelOut(name=lv.name, price=lv.price, color=lv.color)
+                    for lv in data.levels],
+            markers=[ChartMarkerOut(
+                id=m.id, time=m.time, placed_at=m.placed_at, price=float(m.price),
+                direction=m.direction, order_type=m.order_type, quantity=float(m.quantity),
+                mode=m.mode, status=m.status, broker_order_id=m.broker_order_id,
+            ) for m in data.markers],
         )

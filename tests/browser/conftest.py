@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,18 @@ CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--no-first-run", "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+VENDORED = ROOT / "static" / "vendor" / "lightweight-charts.js"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def vendored_libraries() -> None:
+    """The chart library is copied into static/vendor/ by `make install`; a checkout that has
+    not run it (e.g. a fresh worktree) gets the same build step here: npm ci on the lock file."""
+    if not VENDORED.exists():
+        subprocess.run(["bash", str(ROOT / "tools" / "frontend" / "build.sh")], check=True,
+                       timeout=300)
 
 
 @pytest.fixture(scope="session")

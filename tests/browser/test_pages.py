@@ -89,8 +89,11 @@ def test_trader_logs_in_and_sees_last_orders_then_a_detail(page, live_server, se
 
 
 def wait_for_chart(page) -> None:
+    """The interactive chart drew its candles (or, without JavaScript, the SVG loaded)."""
     page.wait_for_function(
-        "() => { const img = document.querySelector('img[data-chart]');"
+        "() => { const box = document.querySelector('[data-chart-ready]');"
+        " if (box) { return box.querySelector('canvas') !== null; }"
+        " const img = document.querySelector('img[data-chart]');"
         " return img && img.complete && img.naturalWidth > 0; }"
     )
 
@@ -209,6 +212,10 @@ def test_list_filters_and_the_form_work_without_javascript(browser, live_server,
         page.click("text=Last order")  # sorting is a plain link
         page.wait_for_url("**sort=last_order**")
         assert "status=disabled" in page.url
+        page.goto(f"{live_server.url}/workflows/{seeded['dax'].id}/")
+        wait_for_chart(page)  # the server-drawn SVG, from <noscript>
+        assert page.locator("img[data-chart]").is_visible()
+        assert page.locator("meta[http-equiv=refresh]").count() == 1  # reloads itself
         page.goto(f"{live_server.url}/workflows/new/")
         assert page.locator("[data-field=zone_value]").is_visible()  # nothing hidden
         page.fill("#id_index", "DAX.I")
