@@ -18,7 +18,7 @@ from decimal import Decimal
 from orders import services as order_services
 from orders.errors import OrderStoreUnavailable
 from orders.records import OrderRecord
-from workflows.charts import _inclined, _market_data
+from workflows.charts import chart_market_data, inclined_line
 from workflows.core.indicators import WORKFLOW_BB_K, IndicatorError, bollinger_f, sma_f
 from workflows.core.types import Candle, IndicatorName, WorkflowSpec
 from workflows.engine.market_data import fetch_candles
@@ -103,7 +103,7 @@ def _moving_series(spec: WorkflowSpec, closes: list[float], shown: list[Candle])
     if name is IndicatorName.COMBO:
         return _combo_series(closes, shown)
     if name is IndicatorName.INCLINED:
-        return [_series("inclined line", shown, _inclined(spec, shown), "#6a1b9a")]
+        return [_series("inclined line", shown, inclined_line(spec, shown), "#6a1b9a")]
     return []
 
 
@@ -180,7 +180,8 @@ def workflow_chart_series(spec: WorkflowSpec, *, now: datetime, bars: int) -> Ch
     """Fetch and build. Raises MarketDataError / ImproperlyConfigured / IndicatorError when there
     is nothing to draw; the order store being down only drops the markers (with a note)."""
     ind = spec.condition.indicator
-    candles = fetch_candles(_market_data(), spec.index, ind.ut, bars + LOOKBACK, now, spec.market)
+    candles = fetch_candles(chart_market_data(), spec.index, ind.ut, bars + LOOKBACK, now,
+                            spec.market)
     notes: list[str] = []
     try:
         orders = order_services.list_workflow_orders(workflow_id=spec.id, now=now,

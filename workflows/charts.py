@@ -85,7 +85,7 @@ def chart_data(spec: WorkflowSpec, candles: Sequence[Candle], orders: Sequence[O
     elif ind.name is IndicatorName.ZONE and ind.value is not None and ind.zone_value is not None:
         data.zone = (float(ind.value), float(ind.zone_value))
     elif ind.name is IndicatorName.INCLINED:
-        data.line, data.line_label = _inclined(spec, shown), "inclined line"
+        data.line, data.line_label = inclined_line(spec, shown), "inclined line"
     elif ind.name is IndicatorName.COMBO:
         data.note = "COMBO has no single line to draw"
     data.markers = [Marker(o.trigger_candle_time or o.placed_at, o.order_price,
@@ -102,7 +102,7 @@ def _rolling(name: IndicatorName, closes: Sequence[float], period: int) -> float
     return sma_f(closes, period)
 
 
-def _inclined(spec: WorkflowSpec, shown: Sequence[Candle]) -> list[float | None]:
+def inclined_line(spec: WorkflowSpec, shown: Sequence[Candle]) -> list[float | None]:
     by_day: dict[date, float | None] = {}
     for candle in shown:
         day = candle.time.date()
@@ -256,7 +256,7 @@ _SOURCE_TTL = 300.0
 _source: tuple[float, tuple, MarketData] | None = None
 
 
-def _market_data() -> MarketData:
+def chart_market_data() -> MarketData:
     """The configured market data, kept for a few minutes (CSV files are parsed once per
     instance). Raises ImproperlyConfigured."""
     global _source
@@ -276,7 +276,7 @@ def workflow_chart_svg(spec: WorkflowSpec, *, now: datetime) -> str:
         return message_svg("No condition to chart")
     ind = spec.condition.indicator
     try:
-        candles = fetch_candles(_market_data(), spec.index, ind.ut, candles_needed(spec), now,
+        candles = fetch_candles(chart_market_data(), spec.index, ind.ut, candles_needed(spec), now,
                                 spec.market)
     except (MarketDataError, ImproperlyConfigured, IndicatorError) as exc:
         return message_svg(f"Chart unavailable: {exc}")

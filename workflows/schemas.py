@@ -187,6 +187,8 @@ class WorkflowOut(WorkflowBaseOut):
     updated_at: UtcDateTime
     archived_at: UtcDateTime | None
     stats: WorkflowStatsOut | None = None
+    mode: Literal["dry_run", "notify", "live"] = Field(
+        description="dry_run; notify (the broker is notify-only); live (orders go to Saxo)")
 
     @staticmethod
     def from_workflow(workflow: Workflow) -> WorkflowOut:
@@ -199,6 +201,7 @@ class WorkflowOut(WorkflowBaseOut):
             updated_at=workflow.updated_at,
             archived_at=workflow.archived_at,
             stats=WorkflowStatsOut.of(workflow),
+            mode=workflow_mode(workflow.dry_run),
         )
 
 

@@ -52,6 +52,7 @@ def test_with_the_notify_broker_no_page_says_a_bare_live(
         assert 'data-mode="notify">Notify<' in html, url
     api = trader_client.get("/api/workflow/workflows").json()["workflows"]
     assert {w["name"]: w["mode"] for w in api} == {"dax live": "notify", "dax dry": "dry_run"}
+    assert trader_client.get(f"/api/workflow/workflows/{live.id}").json()["mode"] == "notify"
 
 
 def test_with_saxo_a_live_workflow_and_its_saxo_orders_read_live(
