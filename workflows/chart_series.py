@@ -133,14 +133,6 @@ def _levels(spec: WorkflowSpec) -> list[Level]:
     return []
 
 
-def _status(order: OrderRecord) -> str:
-    status = getattr(order, "status", None)  # the lifecycle's field, where recorded
-    if status:
-        return str(status)
-    return {"dry_run": "dry run", "notify": "notified", "live": "placed"}[
-        order_mode(dry_run=order.dry_run, broker=order.broker)]
-
-
 def _markers(orders: Sequence[OrderRecord], shown: list[Candle]) -> list[OrderMarker]:
     """Each order at the shown candle containing its trigger candle time (or placed_at); the
     newest candle holds anything after its start (orders are at most 7 days old)."""
@@ -156,7 +148,7 @@ def _markers(orders: Sequence[OrderRecord], shown: list[Candle]) -> list[OrderMa
         out.append(OrderMarker(
             id=o.id, time=epoch(inside[-1]), placed_at=o.placed_at, price=o.order_price,
             direction=o.order_direction, order_type=o.order_type, quantity=o.order_quantity,
-            mode=order_mode(dry_run=o.dry_run, broker=o.broker), status=_status(o),
+            mode=order_mode(dry_run=o.dry_run, broker=o.broker), status=o.status_label,
             broker_order_id=o.broker_order_id,
         ))
     return sorted(out, key=lambda m: m.time)

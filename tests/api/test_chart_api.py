@@ -42,7 +42,7 @@ def test_chart_has_candles_the_combo_levels_and_live_and_dry_markers(
     assert [s["name"] for s in body["series"]][0] == "MA50" and len(body["series"]) == 5
     assert all(p["time"] in times for s in body["series"] for p in s["points"])
     assert {(m["direction"], m["mode"], m["status"]) for m in body["markers"]} == {
-        ("BUY", "live", "placed"), ("SELL", "dry_run", "dry run")}
+        ("BUY", "live", "Working"), ("SELL", "dry_run", "Dry run")}
     live = next(m for m in body["markers"] if m["mode"] == "live")
     assert live["price"] == 18120.5 and live["time"] in times and live["broker_order_id"] == "5001"
     assert live["placed_at"].endswith("Z")

@@ -96,7 +96,7 @@ def test_chart_draws_candles_and_markers_and_shows_a_tooltip_with_no_external_re
     assert f"{candles} candles; times in CET (Europe/Paris)" in status
     screenshot(page, "11-interactive-chart")
     text = hover_until(page, box, "SELL")
-    assert "Stop 0.1 @ 22,150.5 · Notify · notified · placed" in text and "CET" in text
+    assert "Stop 0.1 @ 22,150.5 · Notify · Notified · placed" in text and "CET" in text
     text = hover_until(page, box, "DRY RUN")
     assert "BUY" in text and "22,001.25" in text
     page.locator(".korder-chart").screenshot(path=str(SHOTS / "11b-chart-tooltip.png"))

@@ -48,7 +48,7 @@ def test_markers_sit_on_their_candle_tell_live_from_dry_and_carry_what_the_toolt
     before = make_order(START - timedelta(days=3), "BUY")
     data = chart_series(spec(IndicatorName.MA7), candles(30), [dry, before, live, notify], bars=24)
     assert [(m.direction, m.mode, m.status) for m in data.markers] == [
-        ("SELL", "live", "placed"), ("BUY", "dry_run", "dry run"), ("SELL", "notify", "notified")]
+        ("SELL", "live", "Working"), ("BUY", "dry_run", "Dry run"), ("SELL", "notify", "Notified")]
     first = data.markers[0]
     assert first.time == epoch(START + timedelta(hours=10)) and first.broker_order_id == "5001"
     assert data.markers[1].price == Decimal("30.52") and data.markers[1].order_type == "LIMIT"
