@@ -132,19 +132,18 @@ def workflow_order_history(
 
 @router.get("/workflows/{workflow_id}/chart", response={200: ChartOut, **STORE_ERRORS},
             url_name="workflow_chart")
-def workflow_chart(request: HttpRequest, workflow_id: UUID,
-                   query: Query[ChartQuery]) -> ChartOut | Status[dict]:
+def workflow_chart(request: HttpRequest, workflow_id: UUID, query: Query[ChartQuery]) -> ChartOut:
     """Candles of the first condition's unit time, its indicator series and levels (the
     combo's MA50 and Bollinger bands), and this workflow's orders as markers (`mode` tells live
-    from dry run). Market data unavailable → 503 naming why."""
+    from dry run). Nothing to draw (no condition, market data unavailable) is a 200 with no
+    candles and `unavailable` saying why, so the page shows the reason, not a failed request."""
     spec = spec_from_workflow(_workflow(workflow_id))
     if not spec.conditions:
-        return ChartOut(title=spec.index, unit_time="", candles=[], series=[], levels=[],
-                        markers=[], notes=["no condition to chart"])
+        return ChartOut.nothing(spec.index, "no condition to chart")
     try:
         data = workflow_chart_series(spec, now=timezone.now(), bars=query.bars)
     except (MarketDataError, ImproperlyConfigured, IndicatorError) as exc:
-        return Status(503, {"detail": f"market data unavailable for {spec.index}: {exc}"})
+        return ChartOut.nothing(spec.index, f"market data unavailable for {spec.index}: {exc}")
     return ChartOut.from_series(data)
 
 

@@ -476,6 +476,12 @@ class ChartOut(Schema):
     levels: list[ChartLevelOut]
     markers: list[ChartMarkerOut]
     notes: list[str]
+    unavailable: str | None = Field(None, description="Why there is nothing to draw, or null")
+
+    @staticmethod
+    def nothing(title: str, why: str) -> ChartOut:
+        return ChartOut(title=title, unit_time="", candles=[], series=[], levels=[], markers=[],
+                        notes=[], unavailable=why)
 
     @staticmethod
     def from_series(data: ChartSeries) -> ChartOut:

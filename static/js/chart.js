@@ -80,6 +80,7 @@
   }
 
   function draw(data) {
+    if (data.unavailable) { showFallback("Chart unavailable: " + data.unavailable); return; }
     if (!data.candles.length) { showFallback("No candles to draw."); return; }
     if (!chart) { create(); }
     candles.setData(data.candles);
