@@ -13,11 +13,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are made by `manage.py create_api_token` (the only place the token is shown);
     here they can be inspected and revoked."""
 
-    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("revoked_at",)
+    list_display = ("prefix", "user", "name", "scope", "created_at", "last_used_at",
+                    "expires_at", "revoked_at")
+    list_filter = ("scope", "revoked_at")
     search_fields = ("prefix", "name", "user__username")
-    readonly_fields = ("user", "prefix", "created_at", "last_used_at", "revoked_at")
-    fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("user", "prefix", "scope", "created_at", "last_used_at", "expires_at",
+                       "revoked_at")
+    fields = ("user", "name", "prefix", "scope", "created_at", "last_used_at", "expires_at",
+              "revoked_at")
     actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -13,7 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError, ValidationErrorContext
 
-from korder_site.auth import API_AUTH, UNAUTHORIZED, api_login_required
+from korder_site.auth import API_AUTH, api_login_required, unauthorized_detail
+from korder_site.permissions import TradeForbidden
 from orders.api import router as orders_router
 from orders.errors import OrderNotFound, OrderStoreUnavailable
 from workflows.api import router as workflows_router
@@ -82,7 +83,12 @@ def _detail(request: HttpRequest, status: int, detail: str) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _detail(request, 401, UNAUTHORIZED)
+    return _detail(request, 401, unauthorized_detail(request))
+
+
+@api.exception_handler(TradeForbidden)
+def _forbidden(request: HttpRequest, exc: TradeForbidden) -> HttpResponse:
+    return _detail(request, 403, exc.detail)
 
 
 @api.exception_handler(WorkflowNotFound)

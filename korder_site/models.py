@@ -1,13 +1,19 @@
 """API tokens: `Authorization: Bearer <token>` for the JSON API (SPEC §7).
 
 Only the SHA-256 of a token is stored; the token itself is shown once, by
-`manage.py create_api_token USER`. Revoking (admin action) keeps the row for the record.
+`manage.py create_api_token USER [--scope read|trade] [--expires-in 90d]`. Revoking (admin
+action or `manage.py revoke_api_token`) keeps the row for the record.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+
+
+class Scope(models.TextChoices):
+    READ = "read", "Read only"
+    TRADE = "trade", "Read and trade"
 
 
 class ApiToken(models.Model):
@@ -22,6 +28,11 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(
+        max_length=8, choices=Scope.choices, default=Scope.READ,
+        help_text="read: GET only; trade: also writes (the user must be allowed to trade too)",
+    )
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires")
 
     class Meta:
         ordering = ["-created_at"]
@@ -34,3 +45,7 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def allows_trade(self) -> bool:
+        return self.scope == Scope.TRADE

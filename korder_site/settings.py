@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "workflows.modes.broker_mode",
+                "korder_site.permissions.trade_context",
             ],
         },
     },

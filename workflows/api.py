@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Status
 
+from korder_site.auth import TRADE_AUTH
+from korder_site.permissions import require_trade
 from orders import services as order_services
 from orders.schemas import (
     ERRORS,
@@ -50,7 +52,7 @@ from workflows.status import engine_status
 from workflows.validation import WorkflowApiIn
 
 router = Router()
-WRITE_ERRORS = {**ERRORS, 400: ErrorOut, 409: ErrorOut}
+WRITE_ERRORS = {**ERRORS, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut}
 
 
 def _workflow(workflow_id: UUID) -> Workflow:
@@ -74,9 +76,11 @@ def list_workflows_(request: HttpRequest, query: Query[WorkflowListQuery]) -> Wo
     )
 
 
-@router.post("/workflows", response={201: WorkflowOut, **WRITE_ERRORS})
+@router.post("/workflows", response={201: WorkflowOut, **WRITE_ERRORS}, auth=TRADE_AUTH)
 def create_workflow_(request: HttpRequest, payload: WorkflowApiIn) -> Status[WorkflowOut]:
-    """Create a workflow (201). Bad fields → 422 per field; a name in use → 409."""
+    """Create a workflow (201). Bad fields → 422 per field; a name in use → 409.
+    Needs the trade permission and a trade-scoped token (else 403)."""
+    require_trade(request)
     workflow = create_workflow(definition=payload)
     return Status(201, WorkflowOut.from_workflow(_workflow(workflow.id)))
 
@@ -87,18 +91,24 @@ def get_workflow(request: HttpRequest, workflow_id: UUID) -> WorkflowOut:
     return WorkflowOut.from_workflow(_workflow(workflow_id))
 
 
-@router.put("/workflows/{workflow_id}", response={200: WorkflowOut, **WRITE_ERRORS})
+@router.put(
+    "/workflows/{workflow_id}", response={200: WorkflowOut, **WRITE_ERRORS}, auth=TRADE_AUTH
+)
 def replace_workflow_(
     request: HttpRequest, workflow_id: UUID, payload: WorkflowApiIn
 ) -> WorkflowOut:
-    """Replace every field and condition; id and created_at are kept."""
+    """Replace every field and condition; id and created_at are kept. Needs trade (403)."""
+    require_trade(request)
     workflow = replace_workflow(workflow=_workflow(workflow_id), definition=payload)
     return WorkflowOut.from_workflow(_workflow(workflow.id))
 
 
-@router.delete("/workflows/{workflow_id}", response={204: None, **ERRORS})
+@router.delete(
+    "/workflows/{workflow_id}", response={204: None, 403: ErrorOut, **ERRORS}, auth=TRADE_AUTH
+)
 def archive_workflow_(request: HttpRequest, workflow_id: UUID) -> Status[None]:
-    """Archive (204): it stops running; its orders stay visible. Idempotent."""
+    """Archive (204): it stops running; its orders stay visible. Idempotent. Needs trade."""
+    require_trade(request)
     archive_workflow(workflow=_workflow(workflow_id), now=timezone.now())
     return Status(204, None)
 

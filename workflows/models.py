@@ -49,6 +49,10 @@ class Workflow(models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["enabled", "archived_at"])]
+        # SPEC §13: checked as user.has_perm("workflows.trade") (korder_site/permissions.py).
+        permissions = [
+            ("trade", "Can trade: create, change, enable, archive, make live and run workflows")
+        ]
 
     def __str__(self) -> str:
         return self.name

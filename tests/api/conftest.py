@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from korder_site.auth import create_api_token
+from korder_site.permissions import TRADER_GROUP, grant_role
 from workflows.models import Workflow
 from workflows.services import create_workflow
 from workflows.validation import WorkflowIn
@@ -39,12 +40,28 @@ def definition(**overrides: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def user(db: None) -> User:
-    return User.objects.create_user("trader")  # no password: hashing one costs ~0.3 s
+    """A Trader (no password: hashing one costs ~0.3 s)."""
+    user = User.objects.create_user("trader")
+    grant_role(user, TRADER_GROUP)
+    return user
 
 
 @pytest.fixture
 def token(user: User) -> str:
-    return create_api_token(user=user, name="tests")[1]
+    """A trade-scoped token of the trader."""
+    return create_api_token(user=user, name="tests", scope="trade")[1]
+
+
+@pytest.fixture
+def viewer(db: None) -> User:
+    """A plain logged-in user in no group: may read, never write."""
+    return User.objects.create_user("viewer")
+
+
+@pytest.fixture
+def viewer_api(viewer: User) -> Client:
+    token = create_api_token(user=viewer, name="viewer")[1]
+    return Client(enforce_csrf_checks=True, headers={"Authorization": f"Bearer {token}"})
 
 
 @pytest.fixture

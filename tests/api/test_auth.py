@@ -83,7 +83,9 @@ def test_docs_and_schema_are_served_to_authenticated_callers(user: User, api: Cl
     client.force_login(user)
     assert client.get("/api/docs").status_code == 200
     schema = api.get("/api/openapi.json").json()
-    assert set(schema["components"]["securitySchemes"]) == {"BearerTokenAuth", "SessionCsrfAuth"}
+    assert set(schema["components"]["securitySchemes"]) == {
+        "BearerTokenAuth", "SessionCsrfAuth", "TradeBearerAuth", "TradeSessionAuth"
+    }
     assert "/api/workflow/workflows/{workflow_id}/orders" in schema["paths"]
 
 

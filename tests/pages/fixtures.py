@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from korder_site.permissions import TRADER_GROUP, grant_role
 from orders import services as order_services
 from orders.records import OrderRecord
 from workflows.models import Workflow
@@ -82,7 +83,23 @@ def now() -> datetime:
 
 @pytest.fixture
 def trader(django_user_model):
-    return django_user_model.objects.create_user("trader", password="a-long-test-password")
+    """A member of the Trader group (may create, edit, run workflows)."""
+    user = django_user_model.objects.create_user("trader", password="a-long-test-password")
+    grant_role(user, TRADER_GROUP)
+    return user
+
+
+@pytest.fixture
+def viewer(django_user_model):
+    """A plain logged-in user in no group: may view, never trade (SPEC §13)."""
+    return django_user_model.objects.create_user("viewer", password="a-long-test-password")
+
+
+@pytest.fixture
+def viewer_client(viewer) -> Client:
+    client = Client()
+    client.force_login(viewer)
+    return client
 
 
 @pytest.fixture

@@ -56,7 +56,7 @@ def test_the_list_has_a_sortable_triggered_column_without_extra_queries(
     stats_row(high, now, triggered_pct=D("90.00"))
     trader_client.get("/workflows/")
 
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):  # 7 + the user's trade permission (SPEC §13)
         page = trader_client.get("/workflows/?sort=triggered&order=desc").content.decode()
 
     names = re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', page)

@@ -5,18 +5,18 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from korder_site.permissions import trade_required
 from workflows.models import Workflow
 from workflows.services import archive_workflow, set_workflow_enabled
 from workflows.views.panels import run_now
 
 
-@login_required
+@trade_required
 @require_POST
 def workflow_toggle(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
     workflow = get_object_or_404(Workflow, id=workflow_id, archived_at__isnull=True)
@@ -26,7 +26,7 @@ def workflow_toggle(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
     return redirect(workflow)
 
 
-@login_required
+@trade_required
 @require_http_methods(["GET", "POST"])
 def workflow_archive(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
     """GET: the confirmation page (works without JavaScript); POST: archive."""
@@ -39,7 +39,7 @@ def workflow_archive(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
     return redirect("workflows:list")
 
 
-@login_required
+@trade_required
 @require_POST
 def workflow_run(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
     """Run the engine for this workflow now, dry run forced; the outcome becomes a message."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from korder_site.permissions import trade_required
 from workflows.models import Workflow
 from workflows.page_forms import (
     CONDITION_FIELDS,
@@ -21,7 +21,7 @@ from workflows.selectors import workflows_with_conditions
 from workflows.services import WorkflowNameTaken, create_workflow, replace_workflow
 
 
-@login_required
+@trade_required
 @require_http_methods(["GET", "POST"])
 def workflow_create(request: HttpRequest) -> HttpResponse:
     form = WorkflowPageForm(request.POST or None)
@@ -36,7 +36,7 @@ def workflow_create(request: HttpRequest) -> HttpResponse:
     return _render_form(request, form, workflow=None)
 
 
-@login_required
+@trade_required
 @require_http_methods(["GET", "POST"])
 def workflow_edit(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
     workflow = get_object_or_404(workflows_with_conditions(), id=workflow_id)
