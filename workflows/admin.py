@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from workflows.forms import ConditionAdminForm, WorkflowAdminForm
 from workflows.models import Condition, Decision, EngineRun, RunClaim, RunnerHeartbeat, Workflow
+from workflows.validation import MAX_CONDITIONS
 
 
 class ConditionFormSet(BaseInlineFormSet):
@@ -15,9 +17,9 @@ class ConditionFormSet(BaseInlineFormSet):
             if f.cleaned_data and not f.cleaned_data.get("DELETE", False)
         ]
         if not kept:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError("conditions: a workflow needs at least one condition")
+        if len(kept) > MAX_CONDITIONS:
+            raise ValidationError(f"conditions: at most {MAX_CONDITIONS} (got {len(kept)})")
 
 
 class ConditionInline(admin.StackedInline):
@@ -26,6 +28,7 @@ class ConditionInline(admin.StackedInline):
     formset = ConditionFormSet
     extra = 0
     min_num = 1
+    max_num = MAX_CONDITIONS
     fields = (
         ("position", "indicator_name", "indicator_ut"),
         ("value", "zone_value"),

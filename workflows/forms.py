@@ -8,7 +8,14 @@ from django import forms
 from pydantic import BaseModel, ValidationError
 
 from workflows.models import Condition, Workflow
-from workflows.validation import ConditionIn, TriggerIn, error_lines, parse_date
+from workflows.validation import (
+    ConditionIn,
+    TriggerIn,
+    check_symbol_text,
+    error_lines,
+    no_control,
+    parse_date,
+)
 
 
 def apply_model_errors(form: forms.BaseForm, exc: ValidationError, mapping: dict[str, str]) -> None:
@@ -61,7 +68,13 @@ class WorkflowAdminForm(forms.ModelForm):
         fields = "__all__"
 
     def clean_name(self) -> str:
-        return (self.cleaned_data.get("name") or "").strip()
+        return _checked(self.cleaned_data.get("name"), no_control)
+
+    def clean_index(self) -> str:
+        return _checked(self.cleaned_data.get("index"), check_symbol_text)
+
+    def clean_cfd(self) -> str:
+        return _checked(self.cleaned_data.get("cfd"), check_symbol_text)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -72,6 +85,15 @@ class WorkflowAdminForm(forms.ModelForm):
                 data["trigger_location"] = model.location.value
                 data["trigger_order_direction"] = model.order_direction.value
         return data
+
+
+def _checked(value: Any, rule: Any) -> str:
+    """A text field through one rule of workflows/validation.py (a ValueError → field error)."""
+    text = (value or "").strip()
+    try:
+        return rule(text)
+    except ValueError as exc:
+        raise forms.ValidationError(str(exc)) from None
 
 
 def _point(date_value: Any, price: Any) -> dict[str, Any] | None:

@@ -25,7 +25,7 @@ from workflows.core import candles as cb
 from workflows.core.conditions import inclined_value
 from workflows.core.indicators import IndicatorError
 from workflows.core.types import Bar, IndicatorName, Market, WorkflowSpec
-from workflows.engine.market_data import M15, M30, csv_file_name, write_bars_csv
+from workflows.engine.market_data import M15, M30, csv_path, write_bars_csv
 
 DEFAULT_DAYS = 280  # ma50 weekly needs 55 weeks
 DEFAULT_SEED = 42
@@ -246,7 +246,7 @@ def write_sample_data(
         starts = session_starts(plan.market, cb.session_anchor(until, plan.market), days)
         header = f"{LABEL}\nsymbol {plan.symbol}, market {plan.market.value}, seed {seed}, {FORMAT}"
         for horizon, make in ((M15, bars_15m), (M30, bars_30m)):
-            path = directory / csv_file_name(plan.symbol, horizon)
+            path = csv_path(directory, plan.symbol, horizon)  # never outside `directory`
             _append_bars(path, f"{header}, {horizon}-minute bars", starts,
                          functools.partial(make, plan, seed=seed))
             yield path

@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from workflows.core.symbols import SYMBOL_RULE, is_symbol
 from workflows.core.types import (
     DEFAULT_OFFSET,
     DEFAULT_QUANTITY,
@@ -89,13 +90,43 @@ def _storable(value: Decimal) -> Decimal:
     return value
 
 
+# SPEC §13: what the database columns hold (name 200, index/cfd 64), no control characters,
+# symbols that can name a file, at most MAX_CONDITIONS conditions.
+NAME_MAX_LENGTH = 200
+MAX_CONDITIONS = 20
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def no_control(value: str) -> str:
+    """Refuse NUL and other control characters (tab and newlines included: all our texts are
+    single-line)."""
+    found = CONTROL_CHARACTERS.search(value)
+    if found:
+        raise ValueError(f"control character {found.group()!r} is not allowed")
+    return value
+
+
+def _symbol(value: str) -> str:
+    if not is_symbol(value):
+        raise ValueError(SYMBOL_RULE)
+    return value
+
+
+def check_symbol_text(value: str) -> str:
+    """An index/cfd as typed in a form: no control characters, then the symbol rule."""
+    return _symbol(no_control(value))
+
+
 LowerEnum = BeforeValidator(_lower)
 Number = Annotated[
     Decimal, BeforeValidator(_to_decimal), Field(allow_inf_nan=False), AfterValidator(_storable)
 ]
 RealDate = Annotated[date | None, BeforeValidator(parse_date)]
 RequiredDate = Annotated[date, BeforeValidator(parse_date)]
-Text = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[
+    str, Field(min_length=1, max_length=NAME_MAX_LENGTH), AfterValidator(no_control)
+]
+Symbol = Annotated[str, Field(min_length=1), AfterValidator(no_control), AfterValidator(_symbol)]
 
 
 class _Strict(BaseModel):
@@ -195,13 +226,13 @@ class WorkflowIn(_Strict):
     """A complete workflow definition; `trigger` may be omitted and gets the default rule."""
 
     name: Text
-    index: Text
-    cfd: Text
+    index: Symbol
+    cfd: Symbol
     enabled: bool = Field(default=True, validation_alias=AliasChoices("enabled", "enable"))
     dry_run: bool = False
     is_us: bool = False
     end_date: RealDate = None
-    conditions: list[ConditionIn] = Field(min_length=1)
+    conditions: list[ConditionIn] = Field(min_length=1, max_length=MAX_CONDITIONS)
     trigger: TriggerIn | None = None
 
     @model_validator(mode="after")

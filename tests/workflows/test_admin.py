@@ -72,3 +72,34 @@ def test_admin_rejects_invalid_values_and_keeps_the_stored_workflow(
     assert message in response.content.decode()
     workflow.refresh_from_db()
     assert workflow.trigger_quantity == 10
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"index": "../../etc"}, "index"),
+    ({"cfd": "/tmp/x"}, "cfd"),
+    ({"name": "evil\x00name"}, "name"),
+])
+def test_admin_applies_the_symbol_and_control_character_rules(
+    admin_client, workflow, changes, field
+):
+    url = f"/admin/workflows/workflow/{workflow.id}/change/"
+    response = admin_client.post(url, form_data(workflow, **changes))
+    assert response.status_code in (200, 400)
+    workflow.refresh_from_db()
+    assert (workflow.name, workflow.index, workflow.cfd) == (
+        "sample buy zone daily interparfums", "ITP:xpar", "ITP:xpar"
+    )
+
+
+def test_admin_refuses_more_than_20_conditions(admin_client, workflow):
+    data = form_data(workflow)
+    for n in range(1, 22):
+        for key in ("position", "indicator_name", "indicator_ut", "value", "zone_value",
+                    "close_direction", "close_ut", "spread", "element"):
+            data[f"conditions-{n}-{key}"] = data[f"conditions-0-{key}"]
+        data[f"conditions-{n}-position"] = str(n)
+        data[f"conditions-{n}-workflow"] = str(workflow.id)
+    data["conditions-TOTAL_FORMS"] = "22"
+    response = admin_client.post(f"/admin/workflows/workflow/{workflow.id}/change/", data)
+    assert response.status_code == 200
+    assert workflow.conditions.count() == 1

@@ -4,10 +4,15 @@ CsvMarketData."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 from pathlib import Path
 
-from workflows.core.types import Market, UnitTime
+import pytest
+from django.core.management import call_command
+
+from workflows.core.types import Market, MarketDataError, UnitTime
 from workflows.engine.market_data import CsvMarketData, fetch_candles
+from workflows.models import Workflow
 from workflows.sample_data import SymbolPlan, write_sample_data
 
 UNTIL = datetime(2024, 6, 20, 19, tzinfo=UTC)
@@ -75,3 +80,26 @@ def test_prices_move_around_the_level_and_serve_every_unit_time(tmp_path: Path) 
     assert len(fetch_candles(source, "ITP:xpar", UnitTime.DAILY, 55, UNTIL, Market.EU)) == 55
     [m15] = fetch_candles(source, "ITP:xpar", UnitTime.M15, 1, UNTIL, Market.EU)
     assert h1[0].time <= m15.time <= UNTIL
+
+
+def test_sample_data_never_writes_outside_its_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    for symbol in ("../../escaped", "/tmp/escaped", "a/b"):
+        plan = SymbolPlan(symbol, Market.EU, symbol, 30.5)
+        with pytest.raises(MarketDataError):
+            list(write_sample_data([plan], folder, until=UNTIL, days=2, seed=7))
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["README.txt"]
+
+
+def test_make_sample_data_skips_rows_stored_before_the_symbol_rule(
+    tmp_path: Path, db: None
+) -> None:
+    call_command("import_workflows", str(Path(__file__).resolve().parents[2] / "sample" /
+                                         "workflows.yml"), verbosity=0)
+    Workflow.objects.filter(pk=Workflow.objects.first().pk).update(index="../../escaped")
+    err = StringIO()
+    folder = tmp_path / "out"
+    call_command("make_sample_data", out=folder, days=2, stdout=StringIO(), stderr=err)
+    assert "skipping '../../escaped'" in err.getvalue()
+    assert not list(tmp_path.glob("escaped*")) and not list(tmp_path.parent.glob("escaped*"))
+    assert all(p.parent == folder for p in tmp_path.rglob("*.csv"))

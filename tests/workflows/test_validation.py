@@ -230,3 +230,43 @@ def test_a_quantity_below_the_stored_precision_is_rejected_not_rounded_to_zero()
     doc = with_("trigger", {"ut": "h1", "signal": "breakout", "location": "lower",
                             "order_direction": "sell", "quantity": 1e-9})
     assert "decimal places" in errors_of(doc)["trigger.quantity"]
+
+
+# --- hostile input (SPEC §13) ------------------------------------------------------------------
+
+@pytest.mark.parametrize("symbol", [
+    "../../x", "/etc/passwd", "a/b", "..", ".hidden", "DAX.I\x00", "DAX I", "a\\b", "x" * 65,
+    "ünï", "-DAX", "DAX\x01.I",
+])
+@pytest.mark.parametrize("field", ["index", "cfd"])
+def test_symbols_that_are_not_symbols_are_refused(field: str, symbol: str) -> None:
+    errors = errors_of(with_(field, symbol))
+    assert field in errors
+    assert "letters, digits" in errors[field] or "control character" in errors[field]
+
+
+@pytest.mark.parametrize("symbol", ["DAX.I", "ITP:xpar", "US500.I", "BRK-B:xnys", "A", "x" * 64])
+def test_real_symbols_pass(symbol: str) -> None:
+    assert WorkflowIn.model_validate(with_("index", symbol)).index == symbol
+
+
+def test_every_text_fits_its_column() -> None:
+    from workflows.models import Workflow
+
+    for field in ("name", "index", "cfd"):
+        column = Workflow._meta.get_field(field).max_length
+        errors = errors_of(with_(field, "A" * (column + 1)))
+        assert field in errors, field
+    assert WorkflowIn.model_validate(with_("name", "n" * 200)).name == "n" * 200
+
+
+@pytest.mark.parametrize("name", ["a\x00b", "tab\there", "bell\x07", "line\nbreak", "del\x7f"])
+def test_control_characters_are_refused_in_names(name: str) -> None:
+    assert "control character" in errors_of(with_("name", name))["name"]
+
+
+def test_at_most_20_conditions() -> None:
+    condition = BASE["conditions"][0]
+    assert len(WorkflowIn.model_validate(with_("conditions", [condition] * 20)).conditions) == 20
+    errors = errors_of(with_("conditions", [condition] * 10_000))
+    assert "at most 20" in errors["conditions"]

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from workflows.core import candles as cb
+from workflows.core.symbols import UnsafeSymbol, check_symbol, file_in
 from workflows.core.types import (
     Bar,
     Candle,
@@ -105,6 +106,16 @@ def write_bars_csv(bars: Iterable[Bar], header_comment: str = "") -> str:
 
 def csv_file_name(symbol: str, horizon: int) -> str:
     return f"{symbol.replace(':', '@')}_{horizon}m.csv"
+
+
+def csv_path(directory: Path, symbol: str, horizon: int) -> Path:
+    """The CSV file of `symbol` in `directory`; a symbol that is not one (a `/`, `..`, NUL,
+    an absolute path: say a row written before the validation rules) raises MarketDataError
+    instead of naming a file outside the folder (SPEC §13)."""
+    try:
+        return file_in(directory, csv_file_name(check_symbol(symbol), horizon))
+    except UnsafeSymbol as exc:
+        raise MarketDataError(f"refusing symbol {symbol[:80]!r}: {exc}") from None
 
 
 # --- derived horizons ----------------------------------------------------------------------------
@@ -203,7 +214,7 @@ class CsvMarketData:
         return None
 
     def _load(self, symbol: str, horizon: int) -> list[Bar]:
-        path = self.directory / csv_file_name(symbol, horizon)
+        path = csv_path(self.directory, symbol, horizon)
         if path.is_file():
             return read_bars_csv(path.read_text())
         if horizon in (DAY, WEEK):

@@ -13,6 +13,7 @@ from workflows.engine.market_data import (
     CsvMarketData,
     bar_from_row,
     csv_file_name,
+    csv_path,
     fetch_candles,
     write_bars_csv,
 )
@@ -140,3 +141,19 @@ def test_fifteen_minute_candles_need_a_15_minute_file(csv_dir: Path) -> None:
         fetch_candles(
             CsvMarketData(csv_dir), "ITP:xpar", UnitTime.M15, 1, utc(2024, 6, 21), Market.EU
         )
+
+
+@pytest.mark.parametrize("symbol", ["../outside", "/etc/passwd", "..", "a/../../b", "x\x00y"])
+def test_a_stored_symbol_that_would_leave_the_folder_is_refused_at_the_point_of_use(
+    tmp_path: Path, symbol: str
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (tmp_path / "outside_30m.csv").write_text("time,open,high,low,close\n")
+    with pytest.raises(MarketDataError, match="refusing symbol"):
+        CsvMarketData(folder).bars(symbol, horizon=30, count=1, until=utc(2024, 6, 20))
+
+
+def test_csv_path_keeps_a_valid_symbol_in_its_folder(tmp_path: Path) -> None:
+    path = csv_path(tmp_path, "AAPL:xnas", 15)
+    assert path == tmp_path.resolve() / "AAPL@xnas_15m.csv"

@@ -9,10 +9,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from workflows.core.symbols import SYMBOL_RULE, is_symbol
 from workflows.models import Workflow
 from workflows.sample_data import (
     DEFAULT_DAYS,
     DEFAULT_SEED,
+    SymbolPlan,
     plans_from_symbols,
     plans_from_workflows,
     write_sample_data,
@@ -58,9 +60,19 @@ class Command(BaseCommand):
             plans = plans_from_workflows(specs, until) or plans_from_symbols(
                 FALLBACK_SYMBOLS.split(",")
             )
+        plans = self._safe(plans)
         paths = list(
             write_sample_data(plans, out, until=until, days=options["days"], seed=options["seed"])
         )
         self.stdout.write(
             f"wrote {len(paths) - 1} SYNTHETIC bar files for {len(plans)} symbols to {out}"
         )
+
+    def _safe(self, plans: list[SymbolPlan]) -> list[SymbolPlan]:
+        """Plans whose symbol can name a file; the others (rows stored before the symbol rule,
+        a bad --symbols entry) are reported and skipped, never written outside the folder."""
+        for plan in plans:
+            if not is_symbol(plan.symbol):
+                self.stderr.write(f"skipping {plan.symbol[:80]!r}: not a valid symbol "
+                                  f"({SYMBOL_RULE})")
+        return [plan for plan in plans if is_symbol(plan.symbol)]
