@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from workflows.services import import_workflows
-from workflows.yaml_io import YamlFormatError, load_documents
+from workflows.yaml_io import YamlFormatError, read_documents
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, file: Path, check: bool, **options: Any) -> None:
         try:
-            raw = load_documents(file.read_text(encoding="utf-8"))
+            raw = read_documents(file)
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc.strerror}") from None
         except YamlFormatError as exc:
