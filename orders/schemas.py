@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Literal
@@ -203,7 +204,14 @@ CSV_COLUMNS = (
     "order_price", "order_quantity", "asset_type", "trigger_close", "dry_run", "broker",
     "broker_order_id", "id",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A formula starts a cell, or follows any separator a spreadsheet may split on (a `;` in a
+# European locale, a tab, a line break): `x;=cmd|...` must not run either.
+_FORMULA = re.compile(r"(^|[,;\t\r\n])(\s*)(?=[=+\-@\t\r])")
+
+
+def neutralise_formulas(text: str) -> str:
+    """Prefix `'` to every formula-looking start of a cell or of a separator-split piece."""
+    return _FORMULA.sub(lambda m: f"{m.group(1)}{m.group(2)}'", text)
 
 
 def _cell(value: object) -> str:
@@ -211,9 +219,8 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, datetime):
         return _utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
-    text = str(value)
     # A name like "=HYPERLINK(...)" must not run as a formula in a spreadsheet.
-    return "'" + text if isinstance(value, str) and text.startswith(_FORMULA_START) else text
+    return neutralise_formulas(value) if isinstance(value, str) else str(value)
 
 
 def orders_csv(records: Iterable[OrderRecord]) -> str:

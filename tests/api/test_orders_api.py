@@ -219,6 +219,23 @@ def test_csv_export_defuses_spreadsheet_formulas(api: Client, make_workflow, ord
     assert rows[0]["workflow_name"] == "'=HYPERLINK(1)"
 
 
+@pytest.mark.parametrize(("name", "expected"), [
+    ("x;=cmd|' /C calc'!A0", "x;'=cmd|' /C calc'!A0"),
+    ("a,+1", "a,'+1"),
+    ("a; @SUM(1)", "a; '@SUM(1)"),
+    ("-2+3", "'-2+3"),
+    ("plain name - with dash", "plain name - with dash"),
+])
+def test_csv_export_defuses_formulas_after_any_separator(
+    api: Client, make_workflow, order_store, name: str, expected: str
+) -> None:
+    wf = make_workflow(name=name)
+    _seed(wf, 1)
+    text = api.get("/api/workflow/orders/export.csv").content.decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["workflow_name"] == expected
+
+
 # --- store down --------------------------------------------------------------------------------
 
 

@@ -46,6 +46,22 @@ class Notifier(Protocol):
         ...
 
 
+def mrkdwn(text: object) -> str:
+    """Text for Slack's mrkdwn with `&`, `<`, `>` escaped: a workflow named `<!channel>` must
+    show as text, never ping the channel or become a link (SPEC §13)."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def code(text: object) -> str:
+    """An inline code span: escaped, with backticks (which would end the span) made quotes."""
+    return f"`{mrkdwn(text).replace('`', chr(39))}`"
+
+
+def code_block(text: str) -> str:
+    """A ``` block that a ``` inside the text can't close early."""
+    return f"```{mrkdwn(text).replace('```', chr(39) * 3)}```"
+
+
 def number(value: Decimal) -> str:
     """A decimal as people write it: no exponent, no trailing zeros (22150.50000 -> 22150.5)."""
     text = f"{value.normalize():f}"
@@ -55,15 +71,15 @@ def number(value: Decimal) -> str:
 def order_text(intent: OrderIntent) -> str:
     """The plain text of SPEC §5 step 6 (the Block Kit fallback), marked when a dry run."""
     text = (
-        f"Workflow `{intent.workflow_name}` will trigger an order {intent.side.label} for "
-        f"{number(intent.quantity)} {intent.code} at {number(intent.price)}: "
+        f"Workflow {code(intent.workflow_name)} will trigger an order {intent.side.label} for "
+        f"{number(intent.quantity)} {mrkdwn(intent.code)} at {number(intent.price)}: "
         f"last price {number(intent.close_price)}"
     )
     return DRY_RUN_MARK + text if intent.dry_run else text
 
 
 def error_text(workflow_name: str, message: str) -> str:
-    return f"Workflow `{workflow_name}` failed:\n```{message[:MAX_ERROR_CHARS]}```"
+    return f"Workflow {code(workflow_name)} failed:\n{code_block(message[:MAX_ERROR_CHARS])}"
 
 
 def order_blocks(
@@ -71,15 +87,15 @@ def order_blocks(
 ) -> list[Block]:
     title = f"{'DRY RUN · ' if intent.dry_run else ''}{intent.side.label} {intent.code}"
     fields = [
-        MarkdownTextObject(text=f"*Workflow*\n{intent.workflow_name}"),
+        MarkdownTextObject(text=f"*Workflow*\n{mrkdwn(intent.workflow_name)}"),
         MarkdownTextObject(text=f"*Order*\n{intent.side.label} {intent.order_type.value}"),
         MarkdownTextObject(text=f"*Quantity*\n{number(intent.quantity)}"),
         MarkdownTextObject(text=f"*Price*\n{number(intent.price)}"),
         MarkdownTextObject(text=f"*Last price*\n{number(intent.close_price)}"),
-        MarkdownTextObject(text=f"*Asset*\n{asset_type or 'unknown'}"),
+        MarkdownTextObject(text=f"*Asset*\n{mrkdwn(asset_type or 'unknown')}"),
     ]
     candle = f"{intent.trigger_candle_time:%Y-%m-%d %H:%M} UTC"
-    context = f"Trigger candle {candle} · {broker_result} · order {order_id}"
+    context = f"Trigger candle {candle} · {mrkdwn(broker_result)} · order {mrkdwn(order_id)}"
     return [
         HeaderBlock(text=title[:150]),
         SectionBlock(text=MarkdownTextObject(text=order_text(intent)), fields=fields),

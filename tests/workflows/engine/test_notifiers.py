@@ -77,3 +77,32 @@ def test_log_notifier_writes_the_same_text(caplog):
     with caplog.at_level(logging.INFO, logger="workflows.engine.notifiers"):
         LogNotifier().order(intent(), asset_type=None, order_id="o-1", broker_result="notify")
     assert order_text(intent()) in caplog.text
+
+
+# --- escaping (SPEC §13) -------------------------------------------------------------------------
+
+
+def test_a_workflow_named_channel_cannot_ping_or_link(slack_server):
+    notifier = SlackNotifier(slack_client("xoxb-test-token", base_url=slack_server.base_url),
+                             CHANNELS)
+    evil = intent(workflow_name="<!channel> & <https://evil.example|click>", code="<!here>")
+    notifier.order(evil, asset_type="CfdOnIndex", order_id="o-1", broker_result="<@U123>")
+    notifier.error(workflow_name="<!everyone>", message="boom <!channel> ``` `x`")
+
+    [order] = slack_server.messages("#wf")
+    [error] = slack_server.messages("#err")
+    _, section, context = order["blocks"]
+    texts = [order["text"], section["text"]["text"], context["elements"][0]["text"],
+             error["text"], *(field["text"] for field in section["fields"])]
+    for text in texts:
+        assert "<" not in text and ">" not in text, text
+    assert "`&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;`" in order["text"]
+    assert {"type": "mrkdwn", "text": "*Workflow*\n&lt;!channel&gt; &amp; "
+            "&lt;https://evil.example|click&gt;"} in section["fields"]
+    assert error["text"].count("```") == 2
+
+
+def test_a_backtick_in_the_name_cannot_break_the_code_span():
+    text = order_text(intent(workflow_name="a` *bold* `b"))
+    assert text.startswith("Workflow `a' *bold* 'b` will trigger")
+    assert text.count("`") == 2
