@@ -66,6 +66,7 @@ def production_env(var_dir: Path, endpoint: str, **extra: str) -> dict[str, str]
         "KORDER_ENV_FILE": "",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_HTTPS": "0",  # plain HTTP on loopback
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "KORDER_VAR_DIR": str(var_dir),
         "KORDER_DYNAMODB_ENDPOINT": endpoint,

@@ -9,11 +9,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError, ValidationErrorContext
 
 from korder_site.auth import API_AUTH, api_login_required, unauthorized_detail
+from korder_site.middleware import too_large_detail
 from korder_site.permissions import TradeForbidden
 from orders.api import router as orders_router
 from orders.errors import OrderNotFound, OrderStoreUnavailable
@@ -111,6 +113,17 @@ def _name_taken(request: HttpRequest, exc: WorkflowNameTaken) -> HttpResponse:
 def _store_down(request: HttpRequest, exc: OrderStoreUnavailable) -> HttpResponse:
     log.warning("order store unavailable on %s: %s", request.path, exc)
     return _detail(request, 503, f"Order history store unavailable, try again later ({exc.public})")
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _detail(request, 413, too_large_detail())
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    log.warning("refused a suspicious request on %s: %s", request.path, type(exc).__name__)
+    return _detail(request, 400, f"Bad request ({type(exc).__name__})")
 
 
 @api.exception_handler(Exception)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -16,11 +16,14 @@ from orders.errors import OrderStoreUnavailable
 from orders.services import check_store
 
 log = logging.getLogger(__name__)
+HEALTH_TABLE = "workflows_workflow"
 
 
 def _check_database() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """A real query on a real table (`SELECT 1` answers even from a corrupted SQLite file)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(HEALTH_TABLE)}")
+        cursor.fetchone()
 
 
 CHECKS: dict[str, tuple[Callable[[], None], tuple[type[Exception], ...]]] = {

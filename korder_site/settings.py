@@ -3,34 +3,56 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
-from korder_site.env import env_bool, env_choice, env_int, env_list, env_str, env_time_zone
+from korder_site.env import (
+    checked_secret_key,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    env_time_zone,
+    warn_debug_from_env_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # A local `.env` (written by `make run` on first use) fills in what the real environment lacks.
 _env_file = os.environ.get("KORDER_ENV_FILE", str(BASE_DIR / ".env"))
+_debug_from_environment = "DJANGO_DEBUG" in os.environ
 if _env_file:
     load_dotenv(_env_file, override=False)
 VAR_DIR = Path(env_str("KORDER_VAR_DIR", str(BASE_DIR / "var")))
 
 # --- Core -------------------------------------------------------------------
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = env_str("DJANGO_SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+if DEBUG and not _debug_from_environment:
+    warn_debug_from_env_file(_env_file)
+SECRET_KEY = checked_secret_key(env_str("DJANGO_SECRET_KEY"), debug=DEBUG)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")  # e.g. https://korder.example.com
 # Behind a load balancer that terminates HTTPS and sets X-Forwarded-Proto.
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
+# Production is HTTPS (SPEC §13, `manage.py check --deploy` clean): redirect, HSTS, secure
+# cookies. DJANGO_HTTPS=0 serves plain HTTP (tests, benchmarks, a local gunicorn).
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load-balancer probes come over plain HTTP
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000, minimum=0) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", HTTPS)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Request bodies over 1 MB are refused with 413 (korder_site.middleware, SPEC §13).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -40,6 +62,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the API docs' assets (no CDN): /api/docs works offline and under the CSP
+    "axes",  # login throttling (SPEC §13)
+    "csp",
     "korder_site",
     "orders",
     "workflows",
@@ -47,12 +72,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "korder_site.middleware.RequestGuardMiddleware",  # 413 and control characters, first
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "korder_site.urls"
@@ -106,6 +134,10 @@ except ValueError as exc:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth, i18n, static -----------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out user or address
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workflows:list"
 LOGOUT_REDIRECT_URL = "login"
@@ -123,6 +155,33 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+
+# --- Login throttling (django-axes; docs/operations.md "Login throttling") ---
+# 10 failures for one username, or from one client address, lock it for 15 minutes (429),
+# on the site login and /admin/login/ alike. `manage.py axes_reset` unlocks everything.
+AXES_FAILURE_LIMIT = env_int("KORDER_LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("KORDER_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "korder_site.middleware.locked_out"
+AXES_CLIENT_IP_CALLABLE = "korder_site.middleware.client_ip"
+AXES_VERBOSE = False
+
+# --- Content-Security-Policy (django-csp): no inline script anywhere ---
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],  # the admin's and Swagger UI's style attributes
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- Order history store (DynamoDB) -----------------------------------------
 KORDER_DYNAMODB_ENDPOINT = env_str("KORDER_DYNAMODB_ENDPOINT")

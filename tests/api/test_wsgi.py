@@ -27,7 +27,8 @@ def test_a_worker_is_warm_and_frozen_before_its_first_request_even_with_the_stor
 ) -> None:
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env.update({
-        "KORDER_ENV_FILE": "", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 60,
+        "KORDER_ENV_FILE": "", "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": os.environ["DJANGO_SECRET_KEY"],
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "KORDER_VAR_DIR": str(tmp_path),
         "KORDER_DYNAMODB_ENDPOINT": "http://127.0.0.1:9",  # nothing listens: no request sent
         "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",

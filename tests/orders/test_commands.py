@@ -141,7 +141,7 @@ def _env(var_dir: Path, port: int) -> dict[str, str]:
         KORDER_VAR_DIR=str(var_dir),
         KORDER_DYNAMODB_LOCAL_PORT=str(port),
         KORDER_DYNAMODB_TABLE="workflow_orders",
-        DJANGO_SECRET_KEY="test-only-secret-key",
+        DJANGO_SECRET_KEY=os.environ["DJANGO_SECRET_KEY"],
         PYTHONUNBUFFERED="1",
     )
     env.pop("KORDER_DYNAMODB_ENDPOINT", None)
