@@ -8,12 +8,15 @@ with a Bearer token.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -60,8 +63,18 @@ schema = _load_schema()
 
 
 @pytest.fixture
-def seeded(db: None, order_store: Any) -> None:
+def seeded(db: None, order_store: Any) -> Iterator[None]:
     _seed()
+    # The real WSGI handler closes "old" connections around each request; inside the test's
+    # transaction that closes the connection itself (a no-op only for SQLite's in-memory test
+    # database). Django's test Client disconnects it the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -176,4 +177,5 @@ def test_the_reference_configuration_imports_48_workflows_with_default_triggers(
     assert "0 created, 0 updated, 48 unchanged" in run("import_workflows", str(path))[0]
     below = Workflow.objects.filter(conditions__close_direction="below")
     assert set(below.values_list("trigger_location", flat=True)) == {"lower"}
-    assert Workflow.objects.filter(trigger_quantity=0.1).count() == 48
+    # A Decimal: a float 0.1 becomes 0.1000000000000000055… and PostgreSQL compares exactly.
+    assert Workflow.objects.filter(trigger_quantity=Decimal("0.1")).count() == 48
