@@ -234,5 +234,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("KORDER_LOG_LEVEL", "INFO") or "INFO"},
-    "loggers": {"botocore": {"level": "WARNING"}, "pynamodb": {"level": "WARNING"}},
+    "loggers": {"botocore": {"level": "WARNING"}, "pynamodb": {"level": "WARNING"},
+                "axes": {"level": "WARNING"}},
 }
