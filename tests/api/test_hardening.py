@@ -22,8 +22,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "DJANGO_HTTPS", "DJANGO_DEBUG", "DJANGO_SECRET_KEY")}
+    dropped = ("DATABASE_URL", "DJANGO_HTTPS", "DJANGO_DEBUG", "DJANGO_SECRET_KEY",
+               "DJANGO_ALLOW_ASYNC_UNSAFE")  # the browser tests set the last one
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update({
         "KORDER_ENV_FILE": "", "KORDER_VAR_DIR": str(tmp_path), "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
