@@ -108,8 +108,7 @@ def test_api_docs_load_their_assets_from_the_app(admin_client: Client):
 def test_healthz_runs_a_real_query_on_the_database(client: Client, order_store):
     assert client.get("/healthz").status_code == 200
     with connection.cursor() as cursor:  # rolled back with the test's transaction
-        cursor.execute("DROP TABLE workflows_condition")
-        cursor.execute("DROP TABLE workflows_workflow")
+        cursor.execute("ALTER TABLE workflows_workflow RENAME TO workflows_workflow_gone")
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["database"].startswith("down")
