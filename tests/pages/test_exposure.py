@@ -74,15 +74,15 @@ def test_a_trader_cancels_after_confirming_and_saxo_sees_one_delete(
     assert "dealer" in event.detail
 
 
-def test_a_viewer_sees_the_panel_but_cannot_cancel(trader_client, working, saxo_live):
+def test_a_viewer_sees_the_panel_but_cannot_cancel(viewer_client, working, saxo_live):
     _, _, broker_id, _ = working
     url = f"/status/exposure/orders/{broker_id}/cancel/"
 
-    page = trader_client.get(EXPOSURE)
+    page = viewer_client.get(EXPOSURE)
 
     assert page.status_code == 200 and b"data-cancel" not in page.content
-    assert trader_client.get(url).status_code == 403
-    assert trader_client.post(url).status_code == 403
+    assert viewer_client.get(url).status_code == 403
+    assert viewer_client.post(url).status_code == 403
     assert saxo_live.requests_to(f"trade/v2/orders/{broker_id}", "DELETE") == []
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from korder_site import permissions
 from orders import events
 from orders import services as order_services
 from orders.errors import OrderNotFound, OrderStoreUnavailable
@@ -21,11 +22,10 @@ from workflows import exposure
 from workflows.models import Workflow
 from workflows.views.panels import store_error
 
-TRADE = "workflows.trade"
-
 
 def can_trade(request: HttpRequest) -> bool:
-    return bool(request.user.has_perm(TRADE))
+    """The Trader role (korder_site.permissions: `workflows.trade`, staff, superusers)."""
+    return permissions.can_trade(request.user)
 
 
 @login_required
