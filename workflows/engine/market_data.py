@@ -207,7 +207,7 @@ class CsvMarketData:
         """(mtime, size) of the file the series is read or derived from; None if missing."""
         for source in (horizon, M30):
             try:
-                info = (self.directory / csv_file_name(symbol, source)).stat()
+                info = csv_path(self.directory, symbol, source).stat()
             except OSError:
                 continue
             return info.st_mtime_ns, info.st_size
