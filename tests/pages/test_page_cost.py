@@ -1,6 +1,6 @@
 """With 100 workflows, the list page costs one concurrent batch of Limit-1 queries and the
-orders page one day-index Query (never a scan, never more as orders grow); both render well
-under a second."""
+orders page one day-index Query (never a scan, never more as orders grow). Their speed is
+measured by `make bench` (benchmarks/bench_web.py); the time bound here is only a sanity check."""
 
 from __future__ import annotations
 
@@ -68,7 +68,9 @@ def test_one_batch_of_limit_1_queries_and_well_under_a_second(
     assert latest_calls == [batch, batch]  # one batch per request (warm-up + timed)
     assert order_store.request_count("Query") == 2 * batch
     assert order_store.request_count("Scan") == 0
-    assert seconds < 0.75, f"{url} took {seconds:.3f}s"
+    # Speed is measured in benchmarks/ (make bench); here only a sanity bound that a loaded
+    # 2-core machine still meets, so the test checks the cost (queries), not the VM.
+    assert seconds < 3, f"{url} took {seconds:.3f}s"
     print(f"{url}: {seconds * 1000:.0f} ms")
 
 
@@ -82,4 +84,4 @@ def test_the_orders_page_reads_the_latest_orders_in_one_day_index_query(
     assert latest_calls == []  # every workflow was among the newest rows: no Limit-1 query
     assert order_store.request_count() == order_store.request_count("Query") == 2
     assert order_store.index_request_count("day-index") == 2
-    assert seconds < 0.75, f"/workflow-orders/ took {seconds:.3f}s"
+    assert seconds < 3, f"/workflow-orders/ took {seconds:.3f}s"  # speed: make bench
