@@ -20,6 +20,7 @@ from korder_site.permissions import TradeForbidden
 from orders.api import router as orders_router
 from orders.errors import OrderNotFound, OrderStoreUnavailable
 from workflows.api import router as workflows_router
+from workflows.orders_api import router as workflow_orders_router
 from workflows.services import WorkflowNameTaken, WorkflowNotFound
 from workflows.validation import error_lines
 
@@ -74,8 +75,9 @@ api = KorderAPI(
     auth=API_AUTH,
     docs_decorator=api_login_required,
 )
-# Order matters: /workflow/orders/export.csv (workflows) before /workflow/orders/{order_id}.
+# Order matters: /workflow/orders/export.csv before /workflow/orders/{order_id}.
 api.add_router("/workflow/", workflows_router, tags=["Workflows"])
+api.add_router("/workflow/", workflow_orders_router, tags=["Workflow Orders"])
 api.add_router("/workflow/", orders_router, tags=["Workflow Orders"])
 
 

@@ -198,9 +198,6 @@ _has_aws_credentials = bool(os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.ge
 if not KORDER_DYNAMODB_ENDPOINT and not _has_aws_credentials:
     # No endpoint and no AWS credentials: use the local dynalite server (SPEC §6.5).
     KORDER_DYNAMODB_ENDPOINT = f"http://127.0.0.1:{KORDER_DYNAMODB_LOCAL_PORT}"
-KORDER_DYNAMODB_IS_LOCAL = KORDER_DYNAMODB_ENDPOINT.startswith("http://127.0.0.1") or (
-    KORDER_DYNAMODB_ENDPOINT.startswith("http://localhost")
-)
 KORDER_DYNAMODB_DATA_DIR = VAR_DIR / "dynamodb"
 
 # --- Market data and broker -------------------------------------------------

@@ -2,7 +2,7 @@
 and its CSV.
 
 The per-workflow history, the latest-order list and its CSV export need workflow ids and live
-in workflows/api.py (orders never imports workflows).
+in workflows/orders_api.py (orders never imports workflows).
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ from typing import Any
 
 from orders.lifecycle import LABELS, Status, status_of
 
-DEFAULT_RETENTION = timedelta(days=7)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # --- outcome (SPEC §12) ---
 OUTCOME_EXCURSIONS = (
@@ -85,10 +84,10 @@ class OrderRecord:
     def status_label(self) -> str:
         return LABELS[self.current_status]
 
-    @property
-    def ttl(self) -> int:
-        """Epoch seconds after which DynamoDB may delete the row: floor(placed_at) + 7 days."""
-        return ttl_for(self.placed_at, DEFAULT_RETENTION)
+    def ttl(self, retention: timedelta) -> int:
+        """Epoch seconds after which DynamoDB may delete the row: floor(placed_at) + the
+        retention window (`orders.services.retention()`, KORDER_ORDER_RETENTION_DAYS)."""
+        return ttl_for(self.placed_at, retention)
 
     # --- outcome: excursions in percent of the entry ---
     def outcome_percent(self, name: str) -> Decimal | None:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from orders import store, store_upgrade
 from orders.errors import OrderCollision, OrderNotFound, OrderStoreUnavailable
 from orders.models import OutboxRecord
-from orders.records import OrderRecord, record_from_dict, record_to_dict, ttl_for
+from orders.records import OrderRecord, record_from_dict, record_to_dict
 from orders.signals import records_landed
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def record_order(*, record: OrderRecord) -> RecordOutcome:
     database's error if even the outbox cannot be written.
     """
     try:
-        return store.put_order(record=record, ttl=ttl_for(record.placed_at, retention()))
+        return store.put_order(record=record, ttl=record.ttl(retention()))
     except OrderCollision:
         raise
     except Exception as exc:  # noqa: BLE001 - SPEC §5 step 7: any failure -> outbox
@@ -119,7 +119,7 @@ def flush_outbox(*, now: datetime | None = None) -> FlushResult:
 
 def _write_outboxed(row: OutboxRecord) -> Literal["stored", "duplicate"]:
     record = record_from_dict(row.payload)
-    return store.put_order(record=record, ttl=ttl_for(record.placed_at, retention()))
+    return store.put_order(record=record, ttl=record.ttl(retention()))
 
 
 def _note_failure(row: OutboxRecord, error: str) -> None:

@@ -1,28 +1,19 @@
-"""Workflows router (mounted at /api/workflow/): definitions, their order history, the
-latest-order list and its CSV export, asset lookup, indicator types (SPEC §7)."""
+"""Workflows router (mounted at /api/workflow/): definitions, asset lookup, indicator types
+(SPEC §7). Their order history is in workflows/orders_api.py."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from uuid import UUID
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
 
 from korder_site.auth import TRADE_AUTH
 from korder_site.permissions import require_trade
-from orders import services as order_services
-from orders.schemas import (
-    ERRORS,
-    STORE_ERRORS,
-    ErrorOut,
-    LatestOrdersOut,
-    OrderHistoryOut,
-    orders_csv,
-)
+from orders.schemas import ERRORS, STORE_ERRORS, ErrorOut
 from workflows.chart_series import IndicatorError, workflow_chart_series
 from workflows.core.types import IndicatorName, MarketDataError
 from workflows.models import Workflow
@@ -34,13 +25,12 @@ from workflows.schemas import (
     ChartQuery,
     EngineStatusOut,
     IndicatorTypeOut,
-    OrderListQuery,
     WorkflowListOut,
     WorkflowListQuery,
     WorkflowOut,
     WorkflowSummaryOut,
 )
-from workflows.selectors import latest_workflow_orders, list_workflows, workflows_with_conditions
+from workflows.selectors import list_workflows, workflows_with_conditions
 from workflows.services import (
     WorkflowNotFound,
     archive_workflow,
@@ -113,33 +103,6 @@ def archive_workflow_(request: HttpRequest, workflow_id: UUID) -> Status[None]:
     return Status(204, None)
 
 
-@router.get(
-    "/workflows/{workflow_id}/orders",
-    response={200: OrderHistoryOut, **STORE_ERRORS},
-    operation_id="getWorkflowOrderHistory",
-)
-def workflow_order_history(
-    request: HttpRequest, workflow_id: UUID, limit: int = Query(20, ge=1, le=100),
-    before: datetime | None = Query(  # noqa: B008 - ninja's parameter declaration
-        None, description="Additive: only orders placed strictly before this time (pass the "
-        "previous page's `next_before`); ISO-8601, UTC when no zone is given"),
-) -> OrderHistoryOut:
-    """Newest first, at most `limit`; `total_count` counts the whole 7-day window; paging on
-    with `before=<next_before>` reaches every order of the window exactly once."""
-    if not Workflow.objects.filter(id=workflow_id).exists():
-        raise WorkflowNotFound(workflow_id)
-    if before is not None and before.tzinfo is None:
-        before = before.replace(tzinfo=UTC)
-    wid, now = str(workflow_id), timezone.now()
-    history = order_services.workflow_history(
-        workflow_id=wid, now=now, limit=limit, before=before
-    )
-    return OrderHistoryOut.model_validate(
-        {"workflow_id": wid, "orders": history.orders, "total_count": history.total_count,
-         "limit": limit, "next_before": history.next_before}
-    )
-
-
 @router.get("/workflows/{workflow_id}/chart", response={200: ChartOut, **STORE_ERRORS},
             url_name="workflow_chart")
 def workflow_chart(request: HttpRequest, workflow_id: UUID, query: Query[ChartQuery]) -> ChartOut:
@@ -155,28 +118,6 @@ def workflow_chart(request: HttpRequest, workflow_id: UUID, query: Query[ChartQu
     except (MarketDataError, ImproperlyConfigured, IndicatorError) as exc:
         return ChartOut.nothing(spec.index, f"market data unavailable for {spec.index}: {exc}")
     return ChartOut.from_series(data)
-
-
-@router.get("/orders", response={200: LatestOrdersOut, **STORE_ERRORS})
-def list_latest_orders(request: HttpRequest, query: Query[OrderListQuery]) -> LatestOrdersOut:
-    """The latest order of each workflow in the 7-day window, newest first."""
-    rows = latest_workflow_orders(filters=query.filters(), now=timezone.now())
-    return LatestOrdersOut.model_validate(
-        {"orders": rows[: query.limit], "total_count": len(rows), "limit": query.limit}
-    )
-
-
-@router.get(
-    "/orders/export.csv",
-    response={200: None, **STORE_ERRORS},
-    openapi_extra={"responses": {200: {"description": "CSV", "content": {"text/csv": {}}}}},
-)
-def export_orders_csv(request: HttpRequest, query: Query[OrderListQuery]) -> HttpResponse:
-    """The orders page as CSV: same filters, every matching row (`limit` applies too)."""
-    rows = latest_workflow_orders(filters=query.filters(), now=timezone.now())
-    response = HttpResponse(orders_csv(rows[: query.limit]), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="workflow-orders.csv"'
-    return response
 
 
 @router.get("/asset", response={200: AssetOut, **ERRORS})

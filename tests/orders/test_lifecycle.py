@@ -144,7 +144,7 @@ def test_an_unknown_saxo_status_changes_nothing() -> None:
 
 
 def test_events_are_pruned_with_the_rest_after_the_window(db) -> None:
-    from orders.purges import PURGES
+    from korder_site.purges import PURGES
 
     keep, old = (OrderEvent.objects.create(
         order_id="3f1c6a52-63d0-4c59-9a8e-1b2a1f6f0d1" + str(i), workflow_id="wf",

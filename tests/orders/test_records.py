@@ -61,11 +61,12 @@ def test_decimal_attribute_refuses_nan() -> None:
         DecimalAttribute().serialize(Decimal("NaN"))
 
 
-def test_ttl_is_floor_of_placed_at_plus_seven_days() -> None:
+@pytest.mark.parametrize("days", [7, 30])
+def test_ttl_is_floor_of_placed_at_plus_the_retention_window(days) -> None:
     record = make_order_record(
         placed_at=datetime(2026, 2, 22, 14, 30, 0, 999999, tzinfo=UTC)
     )
-    assert record.ttl == 1771770600 + 604800
+    assert record.ttl(timedelta(days=days)) == 1771770600 + days * 86400
 
 
 def test_a_record_round_trips_through_its_json_dict() -> None:

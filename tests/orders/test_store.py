@@ -10,6 +10,7 @@ import pytest
 
 from orders import services, store
 from orders.errors import OrderCollision, OrderNotFound, OrderStoreUnavailable
+from orders.models import WorkflowOrder
 from tests.fixtures.order_store import make_order_record
 
 NOW = datetime(2026, 2, 22, 15, 0, 0, tzinfo=UTC)
@@ -209,3 +210,11 @@ def test_a_table_from_before_count_index_still_counts_and_gets_the_indexes(
     assert services.upgrade_order_table().indexes == []  # idempotent
     assert services.count_workflow_orders(workflow_id="wf-1", now=NOW) == 2
     assert services.get_order(order_id=older.id, now=NOW) == older
+
+
+def test_a_stored_row_expires_after_the_configured_retention(order_store, settings) -> None:
+    settings.KORDER_ORDER_RETENTION_DAYS = 30
+    record = make_order_record(placed_at=datetime(2026, 2, 22, 14, 30, 0, 999999, tzinfo=UTC))
+    services.record_order(record=record)
+    row = WorkflowOrder.get(record.workflow_id, record.placed_at)
+    assert row.ttl == datetime(2026, 3, 24, 14, 30, tzinfo=UTC)

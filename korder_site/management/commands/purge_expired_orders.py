@@ -1,7 +1,7 @@
 """manage.py purge_expired_orders: delete what is older than the retention window.
 
 Reads never depend on this (they apply the window); it keeps a local table small.
-Each purge is one service call that returns a count; see orders/purges.py.
+What expires is listed in korder_site/purges.py.
 """
 
 from datetime import datetime
@@ -10,8 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from korder_site.purges import purge_expired
 from orders.errors import OrderStoreUnavailable
-from orders.purges import PURGES
 
 
 class Command(BaseCommand):
@@ -19,9 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         now: datetime = timezone.now()
-        for label, purge in PURGES:
-            try:
-                deleted = purge(now=now)
-            except OrderStoreUnavailable as exc:
-                raise CommandError(str(exc)) from exc
-            self.stdout.write(f"Deleted {deleted} {label}.")
+        try:
+            deleted = purge_expired(now=now)
+        except OrderStoreUnavailable as exc:
+            raise CommandError(str(exc)) from exc
+        for label, count in deleted:
+            self.stdout.write(f"Deleted {count} {label}.")

@@ -1,4 +1,4 @@
-"""`manage.py purge_expired_orders` also prunes the decision log (registered by workflows)."""
+"""`manage.py purge_expired_orders` (korder_site) also prunes the engine's decision log."""
 
 from __future__ import annotations
 
