@@ -18,9 +18,10 @@ from decimal import Decimal
 from orders import services as order_services
 from orders.errors import OrderStoreUnavailable
 from orders.records import OrderRecord
-from workflows.charts import chart_market_data, inclined_line
+from workflows.charts import inclined_line
 from workflows.core.indicators import WORKFLOW_BB_K, IndicatorError, bollinger_f, sma_f
 from workflows.core.types import Candle, IndicatorName, WorkflowSpec
+from workflows.engine.deps import page_market_data
 from workflows.engine.market_data import fetch_candles
 from workflows.modes import order_mode
 
@@ -172,7 +173,7 @@ def workflow_chart_series(spec: WorkflowSpec, *, now: datetime, bars: int) -> Ch
     """Fetch and build. Raises MarketDataError / ImproperlyConfigured / IndicatorError when there
     is nothing to draw; the order store being down only drops the markers (with a note)."""
     ind = spec.condition.indicator
-    candles = fetch_candles(chart_market_data(), spec.index, ind.ut, bars + LOOKBACK, now,
+    candles = fetch_candles(page_market_data(), spec.index, ind.ut, bars + LOOKBACK, now,
                             spec.market)
     notes: list[str] = []
     try:

@@ -1,22 +1,19 @@
 """The workflow page's chart: recent indicator candles, the indicator line and the order
 markers, drawn as a self-contained SVG in Python (no JavaScript, no CDN).
 
-`chart_data` and `render_svg` are pure; `workflow_chart_svg` fetches candles from the configured
-market data and the orders from the order store, and turns every failure into a message drawn
+`chart_data` and `render_svg` are pure; `workflow_chart_svg` fetches candles from the market data
+it is given and the orders from the order store, and turns every failure into a message drawn
 in the SVG (never made-up data).
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from xml.sax.saxutils import escape
-
-from django.core.exceptions import ImproperlyConfigured
 
 from orders import services as order_services
 from orders.errors import OrderStoreUnavailable
@@ -252,33 +249,15 @@ def _legend(data: ChartData) -> str:
 
 # --- I/O ---------------------------------------------------------------------------------------
 
-_SOURCE_TTL = 300.0
-_source: tuple[float, tuple, MarketData] | None = None
-
-
-def chart_market_data() -> MarketData:
-    """The configured market data, kept for a few minutes (CSV files are parsed once per
-    instance). Raises ImproperlyConfigured."""
-    global _source
-    from django.conf import settings
-
-    from workflows.engine.deps import build_deps
-
-    key = (settings.KORDER_MARKET_DATA, str(settings.KORDER_CSV_DIR))
-    if _source is None or _source[1] != key or time.monotonic() - _source[0] > _SOURCE_TTL:
-        _source = (time.monotonic(), key, build_deps(context="chart").market_data)
-    return _source[2]
-
-
-def workflow_chart_svg(spec: WorkflowSpec, *, now: datetime) -> str:
-    """The chart as SVG text; failures (market data, settings) become a drawn message."""
+def workflow_chart_svg(spec: WorkflowSpec, *, now: datetime, market_data: MarketData) -> str:
+    """The chart as SVG text, candles from `market_data`; failures become a drawn message."""
     if not spec.conditions:
         return message_svg("No condition to chart")
     ind = spec.condition.indicator
     try:
-        candles = fetch_candles(chart_market_data(), spec.index, ind.ut, candles_needed(spec), now,
+        candles = fetch_candles(market_data, spec.index, ind.ut, candles_needed(spec), now,
                                 spec.market)
-    except (MarketDataError, ImproperlyConfigured, IndicatorError) as exc:
+    except (MarketDataError, IndicatorError) as exc:
         return message_svg(f"Chart unavailable: {exc}")
     note = ""
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from urllib.parse import quote
 
 from django.db import models
 from django.urls import reverse
@@ -21,6 +22,10 @@ from workflows.core.types import (
 from workflows.validation import STORED_DECIMALS, STORED_DIGITS
 
 PRICE = {"max_digits": STORED_DIGITS, "decimal_places": STORED_DECIMALS}
+TRADINGVIEW_EXCHANGES = {
+    "xpar": "EURONEXT", "xnas": "NASDAQ", "xnys": "NYSE", "xlon": "LSE", "xfra": "FWB",
+    "xetr": "XETR",
+}
 
 
 def _choices(enum: type) -> list[tuple[str, str]]:
@@ -68,6 +73,14 @@ class Workflow(models.Model):
         if not self.enabled or self.is_archived:
             return False
         return self.end_date is None or self.end_date >= today
+
+    def tradingview_url(self) -> str:
+        """Reference §8.3: index `<code>:<market>` → EXCHANGE:CODE; unknown or no market →
+        EURONEXT. (No per-asset custom URL is stored in k-order: the built URL is always used.)"""
+        code, _, market = self.index.partition(":")
+        exchange = TRADINGVIEW_EXCHANGES.get(market.strip().lower(), "EURONEXT")
+        symbol = quote(f"{exchange}:{code.strip().upper()}", safe=":.")
+        return f"https://www.tradingview.com/chart/?symbol={symbol}"
 
 
 class Condition(models.Model):

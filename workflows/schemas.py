@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 from uuid import UUID
 
 from ninja import Schema
@@ -196,28 +195,13 @@ class WorkflowOut(WorkflowBaseOut):
         return WorkflowOut(
             **definition,
             id=workflow.id,
-            tradingview_url=tradingview_url(workflow.index),
+            tradingview_url=workflow.tradingview_url(),
             created_at=workflow.created_at,
             updated_at=workflow.updated_at,
             archived_at=workflow.archived_at,
             stats=WorkflowStatsOut.of(workflow),
             mode=workflow_mode(workflow.dry_run),
         )
-
-
-TRADINGVIEW_EXCHANGES = {
-    "xpar": "EURONEXT", "xnas": "NASDAQ", "xnys": "NYSE", "xlon": "LSE", "xfra": "FWB",
-    "xetr": "XETR",
-}
-
-
-def tradingview_url(index: str) -> str:
-    """Reference §8.3: `<code>:<market>` → EXCHANGE:CODE; unknown or no market → EURONEXT.
-    (No per-asset custom URL is stored in k-order, so the built URL is always used.)"""
-    code, _, market = index.partition(":")
-    exchange = TRADINGVIEW_EXCHANGES.get(market.strip().lower(), "EURONEXT")
-    symbol = quote(f"{exchange}:{code.strip().upper()}", safe=":.")
-    return f"https://www.tradingview.com/chart/?symbol={symbol}"
 
 
 # --- orders filters ------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 
@@ -40,6 +42,20 @@ def test_run_now_runs_the_engine_in_dry_run_and_reports_the_outcome(
     assert 'class="zone"' in svg and "<script" not in svg
 
 
+def test_run_now_reports_its_own_decision_not_the_newest_logged_one(
+    trader_client, make_workflow, order_store, sample_data, now
+):
+    wf = make_workflow("itp zone", index="ITP:xpar", cfd="ITP:xpar", conditions=ZONE)
+    call_command("make_sample_data", out=sample_data, days=5, verbosity=0)
+    later = now + timedelta(days=1)  # e.g. a replay `run_workflows --at` a later time
+    Decision.objects.create(workflow_id=wf.id, workflow_name=wf.name, evaluated_at=later,
+                            created_at=now, outcome="no_order", reason="a replay's reason")
+    response = trader_client.post(f"/workflows/{wf.id}/run/", follow=True)
+    [message] = [str(m) for m in response.context["messages"]]
+    fresh = Decision.objects.exclude(evaluated_at=later).get(workflow_id=wf.id)
+    assert "a replay's reason" not in message and message.endswith(fresh.reason)
+
+
 def test_run_now_on_a_disabled_workflow_explains_why_nothing_ran(
     trader_client, make_workflow, order_store, sample_data
 ):
@@ -59,3 +75,13 @@ def test_chart_without_market_data_says_why_instead_of_drawing_anything(
     wf = make_workflow("no data", index="NODATA.I")
     svg = trader_client.get(f"/workflows/{wf.id}/chart.svg").content.decode()
     assert "Chart unavailable" in svg and "<rect x=" not in svg
+
+
+def test_the_chart_needs_only_market_data_not_a_working_broker(
+    trader_client, make_workflow, order_store, sample_data, settings
+):
+    settings.KORDER_BROKER, settings.KORDER_SAXO_ENVIRONMENT = "saxo", "nowhere"
+    wf = make_workflow("itp zone", index="ITP:xpar", cfd="ITP:xpar", conditions=ZONE)
+    call_command("make_sample_data", out=sample_data, days=5, verbosity=0)
+    svg = trader_client.get(f"/workflows/{wf.id}/chart.svg").content.decode()
+    assert "Chart unavailable" not in svg and 'class="zone"' in svg

@@ -109,7 +109,8 @@ def indicator_value(
 def inclined_value(indicator: IndicatorSpec, *, today: date, market: Market) -> Decimal:
     """The inclined line through x1 and x2 projected to `today` (counted), with open trading
     days as the X axis (reference §4.4). Raises IndicatorError when x1 and x2 are not at least
-    one open day apart (the reference fails too; never a line that silently never fires)."""
+    one open day apart (the reference fails too; never a line that silently never fires).
+    The one inclined-line projection: engine, /asset, chart and sample data use it."""
     if indicator.x1 is None or indicator.x2 is None:
         raise IndicatorError("inclined indicator needs two points")
     x1, x2 = indicator.x1, indicator.x2
@@ -118,7 +119,8 @@ def inclined_value(indicator: IndicatorSpec, *, today: date, market: Market) -> 
         raise IndicatorError(
             f"inclined points {x1.date} and {x2.date} span no open trading day")
     elapsed = cb.open_days_between(x1.date, today, market)
-    return ind.projection(0, x1.price, span, x2.price, elapsed)
+    slope = (x2.price - x1.price) / Decimal(span)
+    return slope * Decimal(elapsed) + x1.price
 
 
 # --- evaluation (reference §5) -------------------------------------------------------------------

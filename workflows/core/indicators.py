@@ -1,5 +1,5 @@
-"""Indicator formulas (SPEC §4, reference §4): SMA, Bollinger, slope, EMA, ATR, zero-lag MACD,
-projection and the combo signal.
+"""Indicator formulas (SPEC §4, reference §4): SMA, Bollinger, slope, EMA, ATR, zero-lag MACD
+and the combo signal. (The inclined line is `conditions.inclined_value`.)
 
 Pure Python, no Django. Candle lists are newest first. Public functions take `Decimal` candles
 and return `Decimal`; the float helpers (`*_f`) reproduce the original's float arithmetic and
@@ -169,18 +169,6 @@ def macd_zero_lag_f(values: Sequence[float]) -> tuple[float, float]:
 def macd_zero_lag(candles: Sequence[Candle]) -> tuple[Decimal, Decimal]:
     macd, signal = macd_zero_lag_f(closes(candles))
     return to_decimal(macd), to_decimal(signal)
-
-
-# --- inclined line -------------------------------------------------------------------------------
-
-
-def projection(x0: float, y0: Decimal, x1: float, y1: Decimal, x: float) -> Decimal:
-    """The line through (x0, y0) and (x1, y1) evaluated at x."""
-    if x0 == x1:
-        raise IndicatorError("a line needs two distinct x values")
-    a = (y1 - y0) / Decimal(x1 - x0)
-    b = y0 - a * Decimal(x0)
-    return a * Decimal(x) + b
 
 
 # --- combo (reference §4.5) ----------------------------------------------------------------------

@@ -8,6 +8,7 @@ and shared by its market data and broker.
 from __future__ import annotations
 
 import socket
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,6 +65,27 @@ def build_deps(*, context: str = "run_workflows") -> Deps:
         execution_context=f"{context}@{socket.gethostname()}",
         fetch_concurrency=settings.KORDER_FETCH_CONCURRENCY,
     )
+
+
+def build_market_data() -> MarketData:
+    """The configured market data alone (no broker, no notifier), for pages that draw candles.
+    Raises ImproperlyConfigured like `build_deps`."""
+    return _market_data(_saxo_client() if settings.KORDER_MARKET_DATA == "saxo" else None)
+
+
+_PAGE_SOURCE_TTL = 300.0
+_page_source: tuple[float, tuple[str, str], MarketData] | None = None
+
+
+def page_market_data() -> MarketData:
+    """`build_market_data()`, kept a few minutes per settings (CSV files are parsed once per
+    instance, a Saxo client keeps its token) so each chart request does not rebuild it."""
+    global _page_source
+    key = (settings.KORDER_MARKET_DATA, str(settings.KORDER_CSV_DIR))
+    cached = _page_source
+    if cached is None or cached[1] != key or time.monotonic() - cached[0] > _PAGE_SOURCE_TTL:
+        cached = _page_source = (time.monotonic(), key, build_market_data())
+    return cached[2]
 
 
 def _saxo_client() -> Any:

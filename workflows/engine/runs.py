@@ -49,6 +49,17 @@ def run(now: datetime, *, deps: Deps, options: RunOptions | None = None) -> RunS
     return summary
 
 
+def run_now(now: datetime, *, deps: Deps, workflow_id: str) -> WorkflowDecision | None:
+    """"Run now": one workflow as `run` runs it (outbox flush, decision log, errors channel,
+    run ledger), dry run forced, no outcome measuring. Returns its decision, or None when it
+    was not due (disabled, archived, past its end date). Raises UnknownWorkflowError."""
+    decisions: list[WorkflowDecision] = []
+    options = RunOptions(names_or_ids=[workflow_id], dry_run=True, source="run_now",
+                         measure_outcomes=False, progress=decisions.append)
+    run(now, deps=deps, options=options)
+    return decisions[0] if decisions else None
+
+
 def run_workflows(now: datetime, *, deps: Deps, options: RunOptions) -> RunSummary:
     """The run itself (see `run`), without the run ledger."""
     flush_outbox(deps)

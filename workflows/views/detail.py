@@ -6,13 +6,14 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from workflows.charts import workflow_chart_svg
-from workflows.schemas import tradingview_url
+from workflows.charts import message_svg, workflow_chart_svg
+from workflows.engine.deps import page_market_data
 from workflows.selectors import workflows_with_conditions
 from workflows.specs import spec_from_workflow
 from workflows.views.panels import HISTORY_PAGE, history_panel, recent_decisions
@@ -26,7 +27,7 @@ def workflow_detail(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
     history = history_panel(workflow=workflow, now=now)
     return render(request, "workflows/detail.html", {
         "nav": "workflows", "workflow": workflow, "conditions": list(workflow.conditions.all()),
-        "tradingview_url": tradingview_url(workflow.index), "history": history,
+        "history": history,
         "decisions": recent_decisions(workflow=workflow), "store_error": history.error,
         "now": now,
     })
@@ -61,7 +62,13 @@ def _before(text: str) -> datetime | None:
 def workflow_chart(request: HttpRequest, workflow_id: UUID) -> HttpResponse:
     """The detail page's chart as a standalone SVG (an <img>, so the page never waits for it)."""
     workflow = get_object_or_404(workflows_with_conditions(), id=workflow_id)
-    svg = workflow_chart_svg(spec_from_workflow(workflow), now=timezone.now())
+    try:
+        market_data = page_market_data()
+    except ImproperlyConfigured as exc:
+        svg = message_svg(f"Chart unavailable: {exc}")
+    else:
+        svg = workflow_chart_svg(spec_from_workflow(workflow), now=timezone.now(),
+                                 market_data=market_data)
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "private, max-age=60"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"

@@ -20,7 +20,7 @@ from orders.records import OrderRecord
 from workflows import engine
 from workflows.decision_words import DecisionRow, collapse_decisions
 from workflows.engine import ledger
-from workflows.engine.decisions import RunOptions
+from workflows.engine.decisions import RunSummary
 from workflows.engine.deps import build_deps
 from workflows.models import Workflow
 from workflows.page_forms import ORDERS_EXPORT_LIMIT, PER_PAGE
@@ -141,14 +141,11 @@ def run_now(*, workflow: Workflow, now: datetime) -> RunNowResult:
         deps = build_deps(context="run_now")
     except ImproperlyConfigured as exc:
         return RunNowResult(messages.ERROR, f"Run now is not possible: {exc}")
-    options = RunOptions(names_or_ids=[str(workflow.id)], dry_run=True, source="run_now",
-                         measure_outcomes=False)
-    summary = engine.run(now, deps=deps, options=options)
-    if summary.evaluated == 0:
+    decision = engine.run_now(now, deps=deps, workflow_id=str(workflow.id))
+    if decision is None:
         return RunNowResult(messages.WARNING, "Run now (dry run): not evaluated (the workflow "
                             "is past its end date).")
-    decisions = ledger.recent_decisions(workflow_id=str(workflow.id), limit=1)
-    reason = decisions[0].reason if decisions else ""
+    summary = RunSummary.of([decision])
     level = messages.ERROR if summary.failed else messages.SUCCESS
     return RunNowResult(level, f"Run now (dry run): {summary.line()}."
-                               + (f" {reason}" if reason else ""))
+                               + (f" {decision.reason}" if decision.reason else ""))

@@ -7,7 +7,13 @@ from decimal import Decimal as D
 
 import pytest
 
-from workflows.core.conditions import IndicatorError, IndicatorValue, evaluate, indicator_value
+from workflows.core.conditions import (
+    IndicatorError,
+    IndicatorValue,
+    evaluate,
+    inclined_value,
+    indicator_value,
+)
 from workflows.core.indicators import ComboDetails, ComboSignal, ComboStrength
 from workflows.core.types import (
     Candle,
@@ -247,6 +253,29 @@ def test_inclined_line_projects_over_open_trading_days(x1, x2, today, expected) 
                             market=Market.EU)
     assert value.level is not None
     assert abs(value.level - expected) <= D("0.01")
+
+
+# Mon 2026-02-02 .. Mon 2026-02-09: 5 open days apart (Euronext, no holiday in between).
+@pytest.mark.parametrize(
+    ("y1", "y2", "today", "expected"),
+    [
+        ("100", "110", date(2026, 2, 16), D("120")),  # two spans on
+        ("100", "110", date(2026, 2, 2), D("100")),  # on the first point
+        ("100", "110", date(2026, 2, 9), D("110")),  # on the second point
+        ("110", "100", date(2026, 2, 16), D("90")),  # falling
+    ],
+)
+def test_inclined_value_is_the_line_through_both_points(y1, y2, today, expected) -> None:
+    indicator = spec(IndicatorName.INCLINED, x1=Point(date(2026, 2, 2), D(y1)),
+                     x2=Point(date(2026, 2, 9), D(y2)))
+    assert inclined_value(indicator, today=today, market=Market.EU) == expected
+
+
+def test_an_inclined_line_within_one_open_day_is_an_error() -> None:
+    indicator = spec(IndicatorName.INCLINED, x1=Point(date(2026, 2, 7), D("100")),
+                     x2=Point(date(2026, 2, 8), D("110")))  # a weekend
+    with pytest.raises(IndicatorError, match="span no open trading day"):
+        inclined_value(indicator, today=date(2026, 2, 9), market=Market.EU)
 
 
 def test_a_falling_inclined_line_is_below_its_start_on_the_second_point_day() -> None:

@@ -40,20 +40,6 @@ def test_ema_needs_three_periods_of_values() -> None:
         ind.ema_f([1.0] * 14, 5)
 
 
-@pytest.mark.parametrize(
-    ("points", "x", "expected"),
-    [
-        (((0, "100"), (5, "110")), 10, D("120")),
-        (((0, "100"), (5, "110")), 0, D("100")),
-        (((0, "100"), (5, "110")), 5, D("110")),
-        (((0, "110"), (5, "100")), 10, D("90")),
-    ],
-)
-def test_linear_projection_through_two_points(points, x, expected) -> None:
-    (x0, y0), (x1, y1) = points
-    assert ind.projection(x0, D(y0), x1, D(y1), x) == expected
-
-
 @pytest.mark.parametrize("side", [Side.BUY, Side.SELL])
 @pytest.mark.parametrize(
     ("price", "within"),
