@@ -124,7 +124,8 @@ def test_a_colliding_record_is_kept_in_the_outbox_not_dropped(
     intruder = make_order_record(workflow_id=str(workflow.id), placed_at=NOW)
     assert order_services.record_order(record=intruder) == "stored"
 
-    summary = engine.run(NOW, deps=deps)
+    # no outcome step: it would (rightly) add outcome_* to the intruder, and this compares it whole
+    summary = engine.run(NOW, deps=deps, options=engine.RunOptions(measure_outcomes=False))
 
     assert (summary.placed, summary.failed) == (1, 0)
     [row] = OutboxRecord.objects.all()
