@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from workflows.forms import ConditionAdminForm, WorkflowAdminForm
+from workflows.admin_forms import ConditionAdminForm, WorkflowAdminForm
 from workflows.models import Condition, Decision, EngineRun, RunClaim, RunnerHeartbeat, Workflow
 from workflows.validation import MAX_CONDITIONS
 

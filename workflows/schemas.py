@@ -20,7 +20,7 @@ from workflows.core.types import ConditionSpec, IndicatorName, WorkflowSpec
 from workflows.models import Workflow, WorkflowStats
 from workflows.modes import workflow_mode
 from workflows.selectors import SORTS, OrderFilters, WorkflowFilters, WorkflowRow
-from workflows.specs import definition_from_workflow
+from workflows.specs import definition_dict
 from workflows.status import EngineStatus
 from workflows.validation import LowerEnum
 
@@ -191,9 +191,8 @@ class WorkflowOut(WorkflowBaseOut):
 
     @staticmethod
     def from_workflow(workflow: Workflow) -> WorkflowOut:
-        definition = definition_from_workflow(workflow).model_dump()
         return WorkflowOut(
-            **definition,
+            **definition_dict(workflow),
             id=workflow.id,
             tradingview_url=workflow.tradingview_url(),
             created_at=workflow.created_at,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from workflows.models import Workflow
-from workflows.page_forms import suggest_name
+from workflows.views.forms import suggest_name
 
 pytestmark = pytest.mark.django_db
 

@@ -11,14 +11,14 @@ from django.views.decorators.http import require_http_methods
 
 from korder_site.permissions import trade_required
 from workflows.models import Workflow
-from workflows.page_forms import (
+from workflows.selectors import workflows_with_conditions
+from workflows.services import WorkflowNameTaken, create_workflow, replace_workflow
+from workflows.views.forms import (
     CONDITION_FIELDS,
     TRIGGER_FIELDS,
     WorkflowPageForm,
     initial_from_workflow,
 )
-from workflows.selectors import workflows_with_conditions
-from workflows.services import WorkflowNameTaken, create_workflow, replace_workflow
 
 
 @trade_required

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from workflows.page_forms import OrderFilterForm, WorkflowFilterForm, export_query
+from workflows.views.forms import OrderFilterForm, WorkflowFilterForm, export_query
 from workflows.views.panels import latest_orders_panel, workflow_list_panel
 
 

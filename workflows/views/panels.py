@@ -23,7 +23,6 @@ from workflows.engine import ledger
 from workflows.engine.decisions import RunSummary
 from workflows.engine.deps import build_deps
 from workflows.models import Workflow
-from workflows.page_forms import ORDERS_EXPORT_LIMIT, PER_PAGE
 from workflows.selectors import (
     OrderFilters,
     WorkflowFilters,
@@ -32,6 +31,7 @@ from workflows.selectors import (
     latest_workflow_orders,
     list_workflows,
 )
+from workflows.views.forms import ORDERS_EXPORT_LIMIT, PER_PAGE
 
 log = logging.getLogger(__name__)
 

@@ -7,6 +7,8 @@ validation path, and its errors are mapped back onto the form's fields.
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,7 +26,16 @@ from workflows.core.types import (
 )
 from workflows.models import Workflow
 from workflows.selectors import SORTS, OrderFilters, WorkflowFilters
-from workflows.specs import condition_dict
+from workflows.specs import (
+    CONDITION_COLUMNS,
+    LABELS,
+    WORKFLOW_COLUMNS,
+    column_for,
+    columns_under,
+    condition_dict,
+    nest,
+    row_values,
+)
 from workflows.validation import WorkflowIn, error_lines
 
 PER_PAGE = 20
@@ -144,39 +155,39 @@ class WorkflowPageForm(forms.Form):
         attrs={"data-name-input": "", "autocomplete": "off"}))
     index = forms.CharField(**_TEXT, max_length=64, help_text="Symbol the indicator is "
                             "computed on, e.g. DAX.I or ITP:xpar")
-    cfd = forms.CharField(**_TEXT, max_length=64, label="CFD", help_text="Symbol traded, "
+    cfd = forms.CharField(**_TEXT, max_length=64, help_text="Symbol traded, "
                           "e.g. GER40.I", widget=forms.TextInput(attrs={"data-name-part": "cfd"}))
     enabled = forms.BooleanField(required=False, initial=True)
-    dry_run = forms.BooleanField(required=False, initial=True, label="Dry run")
-    is_us = forms.BooleanField(required=False, label="US market")
+    dry_run = forms.BooleanField(required=False, initial=True)
+    is_us = forms.BooleanField(required=False)
     end_date = forms.CharField(**_TEXT, widget=_date_input(), help_text="Optional; the "
                                "workflow still runs on this date")
-    indicator_name = _select(INDICATOR_CHOICES, label="Indicator", initial="bbb",
+    indicator_name = _select(INDICATOR_CHOICES, initial="bbb",
                              widget=forms.Select(attrs={"data-indicator-select": "",
                                                         "data-name-part": "indicator"}))
-    indicator_ut = _select(UT_CHOICES, label="Indicator unit time", initial="h1",
+    indicator_ut = _select(UT_CHOICES, initial="h1",
                            widget=forms.Select(attrs={"data-name-part": "ut"}))
-    value = forms.CharField(**_TEXT, label="Value", widget=_decimal_input())
-    zone_value = forms.CharField(**_TEXT, label="Zone value (upper bound)",
+    value = forms.CharField(**_TEXT, widget=_decimal_input())
+    zone_value = forms.CharField(**_TEXT,
                                  widget=_decimal_input())
-    x1_date = forms.CharField(**_TEXT, label="Point 1 date", widget=_date_input())
-    x1_price = forms.CharField(**_TEXT, label="Point 1 price", widget=_decimal_input())
-    x2_date = forms.CharField(**_TEXT, label="Point 2 date", widget=_date_input())
-    x2_price = forms.CharField(**_TEXT, label="Point 2 price", widget=_decimal_input())
+    x1_date = forms.CharField(**_TEXT, widget=_date_input())
+    x1_price = forms.CharField(**_TEXT, widget=_decimal_input())
+    x2_date = forms.CharField(**_TEXT, widget=_date_input())
+    x2_price = forms.CharField(**_TEXT, widget=_decimal_input())
     close_direction = _select([(d.value, d.value.capitalize()) for d in Direction],
-                              label="Close direction", initial="above")
-    close_ut = _select(UT_CHOICES, label="Close unit time", initial="h1")
+                              initial="above")
+    close_ut = _select(UT_CHOICES, initial="h1")
     spread = forms.CharField(**_TEXT, widget=_decimal_input(placeholder="0"))
     element = _select([("", "None"), *[(e.value, e.value.capitalize()) for e in Element]])
-    trigger_ut = _select(UT_CHOICES, label="Trigger unit time", initial="h1")
+    trigger_ut = _select(UT_CHOICES, initial="h1")
     trigger_location = _select([(loc.value, loc.value.capitalize()) for loc in Location],
-                               label="Location", initial="higher")
+                               initial="higher")
     trigger_order_direction = _select(
-        [(s.value, s.value.upper()) for s in Side], label="Order direction", initial="buy",
+        [(s.value, s.value.upper()) for s in Side], initial="buy",
         widget=forms.Select(attrs={"data-name-part": "direction"}),
     )
-    trigger_quantity = forms.CharField(**_TEXT, label="Quantity", widget=_decimal_input())
-    trigger_offset = forms.CharField(**_TEXT, label="Offset", widget=_decimal_input(
+    trigger_quantity = forms.CharField(**_TEXT, widget=_decimal_input())
+    trigger_offset = forms.CharField(**_TEXT, widget=_decimal_input(
         placeholder="1"), help_text="Price units added beyond the trigger candle (default 1)")
 
     # Which indicator types use which fields (shown/hidden by static/js/workflow_form.js).
@@ -192,6 +203,10 @@ class WorkflowPageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.extra_conditions = extra_conditions or []
         self.definition: WorkflowIn | None = None
+        for name in CONDITION_FIELDS:  # a condition column without a declared field: text
+            self.fields.setdefault(name, forms.CharField(required=False))
+        for name, field in self.fields.items():
+            field.label = LABELS.get(name, field.label)
         for name, kinds in self.INDICATOR_FIELDS.items():
             self.fields[name].widget.attrs["data-indicators"] = " ".join(kinds)
 
@@ -203,7 +218,7 @@ class WorkflowPageForm(forms.Form):
             self.definition = WorkflowIn.model_validate(self.definition_input(data))
         except ValidationError as exc:
             for path, message in error_lines(exc):
-                field = field_for(path, message)
+                field = self.field_for(path, message)
                 self.add_error(field, clean_message(message) if field else f"{path}: {message}")
         return data
 
@@ -219,17 +234,25 @@ class WorkflowPageForm(forms.Form):
             given["name"] = suggest_name(
                 given.get("trigger_order_direction", ""), kind, given.get("indicator_ut", ""),
                 given.get("cfd", ""))
-        return _nest(given, self.extra_conditions)
+        return {**nest(given, WORKFLOW_COLUMNS),
+                "conditions": [nest(given, CONDITION_COLUMNS), *self.extra_conditions]}
+
+    def field_for(self, path: str, message: str) -> str | None:
+        """The field a `WorkflowIn` error path belongs to (None: a form-wide error); only the
+        first condition is on the form."""
+        if path.startswith("conditions["):
+            first, _, path = path.partition("].")
+            if first != "conditions[0":
+                return None
+            field = column_for(path, message, columns=CONDITION_COLUMNS)
+        else:
+            field = column_for(path, message, columns=WORKFLOW_COLUMNS)
+        return field if field in self.fields else None
 
 
-CONDITION_FIELDS = (
-    "indicator_name", "indicator_ut", "value", "zone_value", "x1_date", "x1_price", "x2_date",
-    "x2_price", "close_direction", "close_ut", "spread", "element",
-)
-TRIGGER_FIELDS = (
-    "trigger_ut", "trigger_location", "trigger_order_direction", "trigger_quantity",
-    "trigger_offset",
-)
+CONDITION_FIELDS = tuple(column.name for column in CONDITION_COLUMNS)
+TRIGGER_FIELDS = tuple(c.name for c in columns_under(WORKFLOW_COLUMNS, "trigger")
+                       if c.name != "trigger_signal")  # the page keeps the stored signal
 
 
 def suggest_name(direction: str, indicator: str, ut: str, cfd: str) -> str:
@@ -240,63 +263,7 @@ def suggest_name(direction: str, indicator: str, ut: str, cfd: str) -> str:
     return f"{name} {cfd}".strip() if cfd else name
 
 
-def _point(data: dict[str, Any], n: int) -> dict[str, Any] | None:
-    date, price = data.get(f"x{n}_date"), data.get(f"x{n}_price")
-    if date is None and price is None:
-        return None
-    return {k: v for k, v in (("date", date), ("price", price)) if v is not None}
-
-
-def _nest(data: dict[str, Any], extra_conditions: list[dict[str, Any]]) -> dict[str, Any]:
-    def pick(*pairs: tuple[str, str]) -> dict[str, Any]:
-        return {key: data[field] for key, field in pairs if field in data}
-
-    indicator = pick(("name", "indicator_name"), ("ut", "indicator_ut"), ("value", "value"),
-                     ("zone_value", "zone_value"))
-    for n in (1, 2):
-        if (point := _point(data, n)) is not None:
-            indicator[f"x{n}"] = point
-    condition = {
-        "indicator": indicator,
-        "close": pick(("direction", "close_direction"), ("ut", "close_ut"), ("spread", "spread")),
-        "element": data.get("element"),
-    }
-    return {
-        **pick(("name", "name"), ("index", "index"), ("cfd", "cfd"), ("end_date", "end_date")),
-        "enabled": bool(data.get("enabled")), "dry_run": bool(data.get("dry_run")),
-        "is_us": bool(data.get("is_us")),
-        "conditions": [condition, *extra_conditions],
-        "trigger": pick(("ut", "trigger_ut"), ("location", "trigger_location"),
-                        ("order_direction", "trigger_order_direction"),
-                        ("quantity", "trigger_quantity"), ("offset", "trigger_offset")),
-    }
-
-
-_FIELD_OF_PATH = {
-    "trigger.ut": "trigger_ut", "trigger.location": "trigger_location",
-    "trigger.order_direction": "trigger_order_direction", "trigger.quantity": "trigger_quantity",
-    "trigger.offset": "trigger_offset", "trigger.signal": "trigger_ut",
-    "conditions[0].indicator.name": "indicator_name", "conditions[0].indicator.ut": "indicator_ut",
-    "conditions[0].indicator.value": "value", "conditions[0].indicator.zone_value": "zone_value",
-    "conditions[0].indicator.x1.date": "x1_date", "conditions[0].indicator.x1.price": "x1_price",
-    "conditions[0].indicator.x2.date": "x2_date", "conditions[0].indicator.x2.price": "x2_price",
-    "conditions[0].close.direction": "close_direction", "conditions[0].close.ut": "close_ut",
-    "conditions[0].close.spread": "spread", "conditions[0].element": "element",
-    "name": "name", "index": "index", "cfd": "cfd", "end_date": "end_date",
-}
 _GOT = re.compile(r" \(got .*\)$")
-
-
-def field_for(path: str, message: str) -> str | None:
-    """The form field a `WorkflowIn` error path belongs to (None: a form-wide error)."""
-    if path in _FIELD_OF_PATH:
-        return _FIELD_OF_PATH[path]
-    if path == "conditions[0].indicator":  # the per-indicator rules name their field
-        for needle, field in (("zone_value", "zone_value"), ("x1 and x2", "x1_date"),
-                              ("value", "value")):
-            if needle in message:
-                return field
-    return None
 
 
 def clean_message(message: str) -> str:
@@ -304,39 +271,26 @@ def clean_message(message: str) -> str:
 
 
 def initial_from_workflow(workflow: Workflow) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Form initial values for `workflow` and its extra (not evaluated) conditions, as
-    `WorkflowIn` input dicts."""
+    """Form initial values for `workflow` (its first condition on the form) and its extra (not
+    evaluated) conditions, as `WorkflowIn` input dicts."""
     conditions = list(workflow.conditions.all())
-    first = condition_dict(conditions[0]) if conditions else None
-    initial: dict[str, Any] = {
-        "name": workflow.name, "index": workflow.index, "cfd": workflow.cfd,
-        "enabled": workflow.enabled, "dry_run": workflow.dry_run, "is_us": workflow.is_us,
-        "end_date": workflow.end_date.isoformat() if workflow.end_date else "",
-        "trigger_ut": workflow.trigger_ut, "trigger_location": workflow.trigger_location,
-        "trigger_order_direction": workflow.trigger_order_direction,
-        "trigger_quantity": _text(workflow.trigger_quantity),
-        "trigger_offset": _text(workflow.trigger_offset),
-    }
-    if first:
-        ind, close = first["indicator"], first["close"]
-        initial.update({
-            "indicator_name": ind["name"], "indicator_ut": ind["ut"],
-            "value": _text(ind["value"]), "zone_value": _text(ind["zone_value"]),
-            "close_direction": close["direction"], "close_ut": close["ut"],
-            "spread": _text(close["spread"]), "element": first["element"] or "",
-        })
-        for n in (1, 2):
-            point = ind[f"x{n}"]
-            initial[f"x{n}_date"] = point["date"].isoformat() if point else ""
-            initial[f"x{n}_price"] = _text(point["price"]) if point else ""
+    values = row_values(workflow, WORKFLOW_COLUMNS)
+    if conditions:
+        values.update(row_values(conditions[0], CONDITION_COLUMNS))
+    initial = {name: value if isinstance(value, bool) else _text(value)
+               for name, value in values.items()}
     return initial, [_jsonable(condition_dict(row)) for row in conditions[1:]]
 
 
 def _text(value: Any) -> str:
+    """An initial value as the form shows it: dates ISO, decimals plain, None blank."""
     if value is None:
         return ""
-    normal = value.normalize()
-    return f"{normal.quantize(1) if normal == normal.to_integral() else normal:f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return str(value)
 
 
 def _jsonable(condition: dict[str, Any]) -> dict[str, Any]:
