@@ -8,6 +8,7 @@ by id) are in orders/api.py. This docstring is the one place that says so.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
@@ -30,16 +31,24 @@ router = Router()
     operation_id="getWorkflowOrderHistory",
 )
 def workflow_order_history(
-    request: HttpRequest, workflow_id: UUID, limit: int = Query(20, ge=1, le=100)
+    request: HttpRequest, workflow_id: UUID, limit: int = Query(20, ge=1, le=100),
+    before: datetime | None = Query(  # noqa: B008 - ninja's parameter declaration
+        None, description="Additive: only orders placed strictly before this time (pass the "
+        "previous page's `next_before`); ISO-8601, UTC when no zone is given"),
 ) -> OrderHistoryOut:
-    """Newest first, at most `limit`; `total_count` counts the whole 7-day window."""
+    """Newest first, at most `limit`; `total_count` counts the whole 7-day window; paging on
+    with `before=<next_before>` reaches every order of the window exactly once."""
     if not Workflow.objects.filter(id=workflow_id).exists():
         raise WorkflowNotFound(workflow_id)
+    if before is not None and before.tzinfo is None:
+        before = before.replace(tzinfo=UTC)
     wid, now = str(workflow_id), timezone.now()
-    history = order_services.workflow_history(workflow_id=wid, now=now, limit=limit)
+    history = order_services.workflow_history(
+        workflow_id=wid, now=now, limit=limit, before=before
+    )
     return OrderHistoryOut.model_validate(
         {"workflow_id": wid, "orders": history.orders, "total_count": history.total_count,
-         "limit": limit}
+         "limit": limit, "next_before": history.next_before}
     )
 
 
