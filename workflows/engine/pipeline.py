@@ -229,11 +229,16 @@ def already_handled(
         return decision
     placement = Placement(broker=claim.broker or NOTIFY_ONLY.name,
                           broker_order_id=claim.broker_order_id or None)
+    previous = working.recovered_predecessor(
+        intent, claim.placed_at, placement, NOTIFY_ONLY if intent.dry_run else deps.broker)
     record = order_record(intent, str(claim.order_id), claim.placed_at, placement,
-                          NOTIFY_ONLY.asset_type(intent.code), deps.execution_context)
+                          NOTIFY_ONLY.asset_type(intent.code), deps.execution_context,
+                          replaces=previous.id if previous else None)
     recovered = recorded(decision, record, deps)
     if recovered.outcome == Outcome.FAILED:
         return recovered
+    if recovered.error is None:
+        working.mark_replaced(previous, record)
     return replace(recovered, outcome=Outcome.ALREADY_HANDLED,
                    reason=f"{reason}; its record was written now")
 

@@ -58,6 +58,18 @@ def predecessor(intent: OrderIntent, now: datetime, broker: Broker) -> OrderReco
     return None
 
 
+def recovered_predecessor(intent: OrderIntent, placed_at: datetime, placement: Placement,
+                          broker: Broker) -> OrderRecord | None:
+    """For an order a crashed run placed but did not record: the order it modified. At the
+    broker a modification keeps the broker order id; notify and dry runs replace any open
+    predecessor (that is what the crashed run did)."""
+    previous = predecessor(intent, placed_at, broker)
+    if previous is not None and placement.broker_order_id \
+            and previous.broker_order_id != placement.broker_order_id:
+        return None
+    return previous
+
+
 def send(broker: Broker, intent: OrderIntent, *, order_id: str,
          previous: OrderRecord | None) -> Placement:
     """Place the order, or modify `previous` at the broker. Raises BrokerError."""

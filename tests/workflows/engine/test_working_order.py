@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from orders import services as order_services
 from orders.models import OrderEvent
+from tests.workflows.engine.conftest import NOW
 from workflows import engine
 from workflows.engine.brokers import NotifyOnlyBroker
 from workflows.engine.decisions import RunOptions
@@ -19,7 +20,7 @@ from workflows.engine.deps import Deps
 from workflows.engine.market_data import CsvMarketData
 from workflows.engine.notifiers import LogNotifier
 from workflows.engine.schedule import session_slots
-from workflows.models import Decision, Workflow
+from workflows.models import ClaimStatus, Decision, RunClaim, Workflow
 from workflows.saxo.broker import SaxoBroker
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +113,24 @@ def test_notify_and_dry_run_histories_follow_the_same_rule(replay, tmp_path):
         assert chain[0].status == open_status
         assert {row.status for row in chain[1:]} == {"replaced"}
         assert [row.replaces for row in chain[:-1]] == [row.id for row in chain[1:]]
+
+
+def test_an_order_recorded_after_a_crash_still_replaces_its_predecessor(
+    order_store, make_workflow, deps
+):
+    workflow = make_workflow("crashed zone")
+    engine.run(NOW - timedelta(hours=1), deps=deps)
+    [first] = history(workflow, NOW)
+    crashed_at = NOW.replace(minute=1, second=5)
+    RunClaim.objects.create(  # placed (a modification: notify sends nothing), not recorded
+        workflow_id=workflow.id, workflow_name=workflow.name,
+        trigger_candle_time=NOW.replace(minute=0), side="sell",
+        order_id="3f1c6a52-63d0-4c59-9a8e-1b2a1f6f0d11", placed_at=crashed_at,
+        status=ClaimStatus.PLACED, broker="notify", claimed_at=crashed_at, updated_at=crashed_at)
+
+    engine.run(NOW, deps=deps)
+
+    recovered, old = history(workflow, NOW)
+    assert (recovered.id, recovered.replaces, recovered.status) == (
+        "3f1c6a52-63d0-4c59-9a8e-1b2a1f6f0d11", first.id, "notified")
+    assert old.id == first.id and old.status == "replaced"
