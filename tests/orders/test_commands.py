@@ -18,6 +18,7 @@ from django.core.management.base import CommandError
 
 from orders import local_server, services, store
 from orders.errors import OrderStoreUnavailable
+from orders.services import retention
 from tests.fixtures.order_store import make_order_record
 
 MANAGE = Path(django_settings.BASE_DIR) / "manage.py"
@@ -40,7 +41,7 @@ def test_create_order_table_rebuilds_an_older_local_table_with_every_row(
     records = [make_order_record(workflow_id="wf-1") for _ in range(3)]
     for n, record in enumerate(records):
         store.put_order(record=replace(record, placed_at=record.placed_at.replace(
-            microsecond=n)), ttl=record.ttl)
+            microsecond=n)), ttl=record.ttl(retention()))
 
     output = _call("create_order_table")
 

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from orders import store, store_upgrade
 from orders.models import WorkflowOrder
 from orders.records import day_of
+from orders.services import retention
 from tests.fixtures.order_store import make_order_record
 
 NOW = datetime(2026, 2, 22, 15, 0, 0, 500000, tzinfo=UTC)
@@ -35,7 +36,7 @@ def raw_rows(table: str) -> list[dict]:
 def put_as_before(table: str, **fields) -> None:
     """A row as the code before day-index wrote it: no placed_day."""
     record = make_order_record(**fields)
-    store.put_order(record=record, ttl=record.ttl)
+    store.put_order(record=record, ttl=record.ttl(retention()))
     client().update_item(TableName=table, UpdateExpression="REMOVE placed_day", Key={
         "workflow_id": {"S": record.workflow_id},
         "placed_at": {"N": WorkflowOrder.placed_at.serialize(record.placed_at)}})
@@ -107,7 +108,7 @@ def test_backfill_writes_placed_day_on_rows_without_it(order_store) -> None:
     put_as_before(order_store.table_name, workflow_id="wf-1", placed_at=NOW)
     put_as_before(order_store.table_name, workflow_id="wf-2", placed_at=NOW - timedelta(days=1))
     current = make_order_record(workflow_id="wf-3", placed_at=NOW - timedelta(minutes=1))
-    store.put_order(record=current, ttl=current.ttl)
+    store.put_order(record=current, ttl=current.ttl(retention()))
     assert day_rows(day_of(NOW)) == [current.id]  # the older rows are not in day-index
 
     assert "Backfilled placed_day on 2 row(s)." in call("--backfill")
@@ -120,7 +121,7 @@ def test_backfill_writes_placed_day_on_rows_without_it(order_store) -> None:
 def test_new_rows_carry_placed_day_the_utc_date(order_store) -> None:
     just_before_midnight = datetime(2026, 2, 21, 23, 59, 59, 999999, tzinfo=UTC)
     record = make_order_record(placed_at=just_before_midnight)
-    store.put_order(record=record, ttl=record.ttl)
+    store.put_order(record=record, ttl=record.ttl(retention()))
 
     (row,) = raw_rows(order_store.table_name)
     assert row["placed_day"] == {"S": "2026-02-21"}
