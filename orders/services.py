@@ -199,14 +199,20 @@ def latest_orders(*, workflow_ids: Iterable[str], now: datetime) -> dict[str, Or
 
     One Limit-1 query per distinct id, issued concurrently; never a scan.
     """
+    found = _per_workflow(workflow_ids, now, store.query_latest)
+    return {wid: record for wid, record in found.items() if record}
+
+
+def _per_workflow(workflow_ids: Iterable[str], now: datetime, query: Any) -> dict[str, Any]:
+    """`query(workflow_id=, since=)` for each distinct id, issued concurrently."""
     ids = list(dict.fromkeys(workflow_ids))
     if not ids:
         return {}
     since = window_start(now)
     store.warm_up()
     with ThreadPoolExecutor(max_workers=min(LATEST_QUERY_WORKERS, len(ids))) as pool:
-        found = pool.map(lambda wid: store.query_latest(workflow_id=wid, since=since), ids)
-        return {wid: record for wid, record in zip(ids, found, strict=True) if record}
+        found = pool.map(lambda wid: query(workflow_id=wid, since=since), ids)
+        return dict(zip(ids, found, strict=True))
 
 
 @dataclass(frozen=True)
@@ -226,14 +232,7 @@ def last_orders(*, workflow_ids: Iterable[str], now: datetime) -> dict[str, Last
 
     One Limit-1 Query per distinct id, concurrently; a filtered one after it only for a
     workflow whose newest order is a dry run (store.query_last_live). Never a scan."""
-    ids = list(dict.fromkeys(workflow_ids))
-    if not ids:
-        return {}
-    since = window_start(now)
-    store.warm_up()
-    with ThreadPoolExecutor(max_workers=min(LATEST_QUERY_WORKERS, len(ids))) as pool:
-        found = pool.map(lambda wid: store.query_last_live(workflow_id=wid, since=since), ids)
-        pairs = dict(zip(ids, found, strict=True))
+    pairs = _per_workflow(workflow_ids, now, store.query_last_live)
     return {wid: LastOrders(live, dry) for wid, (live, dry) in pairs.items() if live or dry}
 
 

@@ -17,22 +17,15 @@ from django.contrib.contenttypes.models import ContentType
 from orders import events
 from orders import services as order_services
 from orders.records import OrderRecord
-from tests.fixtures.fake_saxo import ACCOUNT_KEY, STATIC_TOKEN
 from workflows.core.types import OrderIntent, OrderType, Side
 from workflows.models import ClaimStatus, RunClaim, Workflow
 from workflows.saxo.broker import SaxoBroker
 
 
 @pytest.fixture
-def saxo_live(settings, fake_saxo):
+def saxo_live(saxo_broker):
     """KORDER_BROKER=saxo on the fake Saxo (static SIM token, known account)."""
-    settings.KORDER_BROKER = "saxo"
-    settings.KORDER_SAXO_ENVIRONMENT = "sim"
-    settings.KORDER_SAXO_BASE_URL = fake_saxo.base_url
-    settings.KORDER_SAXO_AUTH_URL = fake_saxo.auth_url
-    settings.KORDER_SAXO_ACCESS_TOKEN = STATIC_TOKEN
-    settings.KORDER_SAXO_ACCOUNT_KEY = ACCOUNT_KEY
-    return fake_saxo
+    return saxo_broker
 
 
 def trade_permission() -> Permission:

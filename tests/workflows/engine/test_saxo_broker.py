@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from orders import services as order_services
-from tests.fixtures.fake_saxo import ACCOUNT_KEY, STATIC_TOKEN
 from workflows import engine
 from workflows.engine.deps import build_deps
 from workflows.models import Decision
@@ -18,13 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def saxo_settings(settings, fake_saxo, csv_dir):
-    settings.KORDER_BROKER = "saxo"
-    settings.KORDER_SAXO_ENVIRONMENT = "sim"
-    settings.KORDER_SAXO_BASE_URL = fake_saxo.base_url
-    settings.KORDER_SAXO_AUTH_URL = fake_saxo.auth_url
-    settings.KORDER_SAXO_ACCESS_TOKEN = STATIC_TOKEN
-    settings.KORDER_SAXO_ACCOUNT_KEY = ACCOUNT_KEY
+def saxo_settings(settings, csv_dir, saxo_broker):  # csv_dir first: it sets the notify broker
     return settings
 
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from orders import services as order_services
 from orders.models import OrderEvent
-from tests.fixtures.fake_saxo import ACCOUNT_KEY, STATIC_TOKEN, Reply
+from tests.fixtures.fake_saxo import Reply
 from tests.workflows.engine.conftest import NOW
 from workflows import engine
 from workflows.engine import sync
@@ -22,13 +22,7 @@ LATER = NOW + timedelta(minutes=30)
 
 
 @pytest.fixture
-def saxo_settings(settings, fake_saxo, csv_dir):
-    settings.KORDER_BROKER = "saxo"
-    settings.KORDER_SAXO_ENVIRONMENT = "sim"
-    settings.KORDER_SAXO_BASE_URL = fake_saxo.base_url
-    settings.KORDER_SAXO_AUTH_URL = fake_saxo.auth_url
-    settings.KORDER_SAXO_ACCESS_TOKEN = STATIC_TOKEN
-    settings.KORDER_SAXO_ACCOUNT_KEY = ACCOUNT_KEY
+def saxo_settings(settings, csv_dir, saxo_broker):  # csv_dir first: it sets the notify broker
     return settings
 
 
