@@ -39,7 +39,9 @@ def disk_store(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, object]]:
 
 
 def test_the_store_on_disk_does_not_grow_per_query(disk_store) -> None:
-    """Unpatched dynalite 4.0.0 leaks one LevelDB iterator per Query: +40 MB per 1,000."""
+    """Unpatched dynalite 4.0.0 leaks one LevelDB iterator per Query: +40-45 MB per 1,000
+    (+110 MB over the 2,400 measured here). Patched, the Node heap still saws up and down by
+    ~10 MB, so the bound sits halfway: about +20 MB per 2,400 measured, 20.2 MB once over 1,200."""
     process, client = disk_store
     client.create_table(
         TableName="leak", BillingMode="PAY_PER_REQUEST",
@@ -60,6 +62,6 @@ def test_the_store_on_disk_does_not_grow_per_query(disk_store) -> None:
 
     queries(800)  # warm-up: caches and the Node heap settle
     before = rss_mb(process.pid)
-    queries(1200)
+    queries(2400)
     grown = rss_mb(process.pid) - before
-    assert grown < 20, f"the store grew {grown:.0f} MB over 1,200 queries"
+    assert grown < 50, f"the store grew {grown:.0f} MB over 2,400 queries"
