@@ -17,6 +17,7 @@ from workflows.chart_series import DEFAULT_BARS, MAX_BARS, MIN_BARS, ChartSeries
 from workflows.core.conditions import indicator_value
 from workflows.core.indicators import IndicatorError
 from workflows.core.types import ConditionSpec, IndicatorName, WorkflowSpec
+from workflows.definition_out import ConditionOut, DefinitionFieldsOut, TriggerOut
 from workflows.models import Workflow, WorkflowStats
 from workflows.modes import workflow_mode
 from workflows.selectors import SORTS, OrderFilters, WorkflowFilters, WorkflowRow
@@ -63,17 +64,11 @@ class LastOrderOut(Schema):
     dry_run: bool
 
 
-class WorkflowBaseOut(Schema):
-    """Fields shared by the list and detail answers."""
+class WorkflowBaseOut(DefinitionFieldsOut):
+    """Fields shared by the list and detail answers: the id and the definition's own fields
+    (name, index, cfd, enabled, dry_run, is_us, end_date; derived from `WorkflowIn`)."""
 
     id: UUID
-    name: str
-    index: str
-    cfd: str
-    enabled: bool
-    dry_run: bool
-    is_us: bool
-    end_date: date | None
 
 
 class WorkflowStatsOut(Schema):
@@ -141,41 +136,6 @@ class WorkflowListOut(Schema):
 
 
 # --- detail --------------------------------------------------------------------------------
-
-
-class PointOut(Schema):
-    date: date
-    price: float
-
-
-class IndicatorOut(Schema):
-    name: str
-    ut: str
-    value: float | None
-    zone_value: float | None
-    x1: PointOut | None
-    x2: PointOut | None
-
-
-class CloseOut(Schema):
-    direction: str
-    ut: str
-    spread: float
-
-
-class ConditionOut(Schema):
-    indicator: IndicatorOut
-    close: CloseOut
-    element: str | None
-
-
-class TriggerOut(Schema):
-    ut: str
-    signal: str
-    location: str
-    order_direction: str
-    quantity: float
-    offset: float
 
 
 class WorkflowOut(WorkflowBaseOut):
