@@ -1,6 +1,6 @@
 """Issue 17 in a real browser: the interactive chart (candles, markers, tooltip, no external
 request, no console error), times in the viewer's zone, Price on a 390-px phone, and the live
-refresh picking up an order recorded while the page is open."""
+refresh picking up an order recorded while the page is open (list, detail, blotter)."""
 
 from __future__ import annotations
 
@@ -194,5 +194,15 @@ def test_refresh_picks_up_an_order_recorded_while_the_page_is_open(
         page.wait_for_function(
             "() => document.querySelectorAll('[data-order-history] tbody tr').length === 4")
         assert "777" in rows.first.inner_text()
+
+        page.goto(f"{live_server.url}/blotter/")
+        blotter = page.locator("[data-blotter-table] tbody tr")
+        before = blotter.count()
+        place_order(detail, datetime.now(UTC) - timedelta(seconds=30), broker_order_id="888")
+        page.clock.run_for(61_000)
+        page.wait_for_function(
+            f"() => document.querySelectorAll('[data-blotter-table] tbody tr').length > {before}")
+        assert "888" in blotter.first.inner_text()
+        assert "Updated" in page.locator("[data-refresh-status]").inner_text()
     finally:
         context.close()

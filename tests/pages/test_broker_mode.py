@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 ZONE = [{"indicator": {"name": "zone", "ut": "h1", "value": "29", "zone_value": "31"},
          "close": {"direction": "above", "ut": "h1"}}]
 BARE_LIVE = re.compile(r">\s*Live\s*<")
+LIVE_WORD = re.compile(r"\bLive\b")
 
 
 def header(html: str) -> str:
@@ -32,7 +33,7 @@ def test_every_page_header_names_the_broker_mode(
     settings.KORDER_BROKER, settings.KORDER_SAXO_ENVIRONMENT = broker, environment
     wf = make_workflow("dax")
     for url in ("/workflows/", f"/workflows/{wf.id}/", "/workflow-orders/",
-                f"/workflows/{wf.id}/orders/", "/workflows/new/"):
+                f"/workflows/{wf.id}/orders/", "/workflows/new/", "/blotter/", "/status/"):
         page = header(trader_client.get(url).content.decode())
         assert f'data-broker-mode="{key}"' in page and label in page, url
     assert "Notify only" in trader_client.get("/login/").content.decode() or broker == "saxo"
@@ -44,11 +45,14 @@ def test_with_the_notify_broker_no_page_says_a_bare_live(
     settings.KORDER_BROKER = "notify"
     live = make_workflow("dax live")
     make_workflow("dax dry", dry_run=True)
-    place_order(live, now - timedelta(hours=2), broker="notify")
+    order = place_order(live, now - timedelta(hours=2), broker="notify")
     for url in ("/workflows/", f"/workflows/{live.id}/", "/workflow-orders/",
-                f"/workflows/{live.id}/orders/"):
+                f"/workflows/{live.id}/orders/", "/blotter/", f"/workflow-orders/{order.id}/"):
         html = trader_client.get(url).content.decode()
         assert not BARE_LIVE.search(html), url
+        main = html.split("<main", 1)[1]
+        found = LIVE_WORD.search(main)
+        assert not found, (url, main[max(0, found.start() - 150):found.end() + 60])  # nor "Live (notify)"
         assert 'data-mode="notify">Notify<' in html, url
     api = trader_client.get("/api/workflow/workflows").json()["workflows"]
     assert {w["name"]: w["mode"] for w in api} == {"dax live": "notify", "dax dry": "dry_run"}

@@ -24,7 +24,7 @@ from workflows.models import Workflow
 from workflows.views.panels import store_error
 
 PAGE_SIZE = 50
-MODES = [("", "Live and dry run"), ("live", "Live only"), ("dry", "Dry run only")]
+MODES = [("", "All modes"), ("live", "Not dry run"), ("dry", "Dry run only")]
 STATUS_LABELS = [("", "Any status")] + [(s.value, LABELS[s]) for s in Status]
 
 
