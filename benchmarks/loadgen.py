@@ -70,9 +70,9 @@ def store_operation(mode: str, targets: list[str], limit: int) -> Operation:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "korder_site.settings")
     django.setup()
-    from orders import store
+    from orders import connection, store
 
-    store.configure()
+    connection.configure()
     store.warm_up()
     since = datetime.now(UTC) - timedelta(days=7)
     until = datetime.now(UTC) + timedelta(minutes=5)

@@ -10,15 +10,15 @@ class OrdersConfig(AppConfig):
     verbose_name = "Order history"
 
     def ready(self) -> None:
-        from orders import store
+        from orders import connection
 
-        store.configure()
+        connection.configure()
         setting_changed.connect(_rebind_store, dispatch_uid="orders.rebind_store")
 
 
 def _rebind_store(*, setting: str, **_: Any) -> None:
     """Keep the PynamoDB model bound to the settings (override_settings in tests)."""
     if setting.startswith("KORDER_DYNAMODB_"):
-        from orders import store
+        from orders import connection
 
-        store.configure()
+        connection.configure()

@@ -1,7 +1,7 @@
 """Order history models: the PynamoDB `WorkflowOrder` table (SPEC §6.1) and the Django outbox.
 
 `WorkflowOrder` stays declarative: only `orders/store.py` queries it, and binds its table,
-region and endpoint from settings (`store.configure()`), so nothing here reads settings at
+region and endpoint from settings (`connection.configure()`), so nothing here reads settings at
 query time.
 """
 
@@ -22,7 +22,8 @@ from pynamodb.models import Model
 from orders.attributes import DecimalAttribute, EpochDateTimeAttribute
 
 # Short timeouts and one retry: a stopped store fails in seconds, not minutes. The defaults;
-# `store.configure()` applies KORDER_DYNAMODB_CONNECT_TIMEOUT_MS / _READ_TIMEOUT_MS / _MAX_RETRIES.
+# `connection.configure()` applies KORDER_DYNAMODB_CONNECT_TIMEOUT_MS / _READ_TIMEOUT_MS /
+# _MAX_RETRIES.
 CONNECT_TIMEOUT_SECONDS = 1
 READ_TIMEOUT_SECONDS = 2
 MAX_RETRY_ATTEMPTS = 1

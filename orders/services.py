@@ -17,7 +17,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.utils import timezone
 
-from orders import store, store_upgrade
+from orders import connection, store, store_upgrade
 from orders.errors import OrderCollision, OrderNotFound, OrderStoreUnavailable
 from orders.models import OutboxRecord
 from orders.records import OrderRecord, record_from_dict, record_to_dict
@@ -267,8 +267,8 @@ def purge_flushed_outbox(*, now: datetime) -> int:
 
 def create_order_table() -> bool:
     """Create the order table if missing (idempotent). TTL errors are ignored locally only."""
-    binding = store.current_binding()
-    return store.create_table(ignore_ttl_errors=store.is_local_endpoint(binding.endpoint))
+    binding = connection.current_binding()
+    return store.create_table(ignore_ttl_errors=connection.is_local_endpoint(binding.endpoint))
 
 
 def upgrade_order_table() -> store_upgrade.UpgradeReport:

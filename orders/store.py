@@ -1,9 +1,11 @@
 """Every DynamoDB call of the order history: queries, conditional writes, table admin.
 
-The only module that touches PynamoDB. Every failure of the client library (PynamoDB or
-botocore errors, timeouts whose `response` is None, throttling, resets, anything it raises)
-becomes one `OrderStoreUnavailable` naming the operation, endpoint and table; no read ever
-turns a failure into an empty answer. The client has short timeouts and bounded retries
+With connection.py (which table on which endpoint, the shared client, `guard`) and items.py
+(record <-> item), the only code that touches PynamoDB. Every call runs inside
+`connection.guard`: any failure of the client library (PynamoDB or botocore errors, timeouts
+whose `response` is None, throttling, resets, anything it raises) becomes one
+`OrderStoreUnavailable` naming the operation, endpoint and table; no read ever turns a
+failure into an empty answer. The client has short timeouts and bounded retries
 (KORDER_DYNAMODB_CONNECT_TIMEOUT_MS / _READ_TIMEOUT_MS / _MAX_RETRIES): a frozen store fails
 a call in seconds, never hangs it.
 """
@@ -12,171 +14,42 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, fields
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Literal
-from urllib.parse import urlparse
 
 from botocore.exceptions import BotoCoreError, ClientError
-from django.conf import settings
-from pynamodb.connection.base import Connection
-from pynamodb.constants import ALL_OLD, NULL
+from pynamodb.constants import ALL_OLD
 from pynamodb.exceptions import (
     PutError,
-    PynamoDBException,
     QueryError,
     TableDoesNotExist,
-    TableError,
     UpdateError,
 )
 
 from orders.attributes import datetime_to_epoch, epoch_to_datetime
+from orders.connection import current_binding, error_code, error_message, guard
 from orders.errors import DayIndexMissing, OrderCollision, OrderStoreUnavailable
+from orders.items import to_item, to_record
 from orders.lifecycle import StatusChange
-from orders.models import (
-    CONNECT_TIMEOUT_SECONDS,
-    MAX_RETRY_ATTEMPTS,
-    READ_TIMEOUT_SECONDS,
-    WorkflowOrder,
-)
-from orders.records import EPOCH, OrderRecord
+from orders.models import WorkflowOrder
+from orders.records import OrderRecord
 
 log = logging.getLogger(__name__)
 
-_LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-_DUMMY_CREDENTIAL = "korder-local"  # local servers only check that requests are signed
 _TABLE_POLL_SECONDS = 0.05
 _TABLE_WAIT_SECONDS = 60.0
-_CONNECTIONS: dict[tuple[str | None, str, Limits], Connection] = {}
 _INDEX_RETRY_SECONDS = 300.0
 _COUNT_INDEX_MISSING: dict[tuple[str | None, str], float] = {}  # binding -> when found missing
-
-
-@dataclass(frozen=True)
-class Binding:
-    table_name: str
-    endpoint: str | None
-    region: str
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How long one call may take: per-attempt timeouts and retries after the first attempt."""
-
-    connect_timeout: float = CONNECT_TIMEOUT_SECONDS
-    read_timeout: float = READ_TIMEOUT_SECONDS
-    max_retries: int = MAX_RETRY_ATTEMPTS
-
-
-def is_local_endpoint(endpoint: str | None) -> bool:
-    return bool(endpoint) and urlparse(endpoint).hostname in _LOCAL_HOSTS
-
-
-def bind(*, table_name: str, endpoint: str | None, region: str,
-         limits: Limits | None = None) -> None:
-    """Point the model at a table/endpoint with these call limits; drops the cached
-    connection."""
-    limits = limits or Limits()
-    meta: Any = WorkflowOrder.Meta
-    meta.table_name = table_name
-    meta.host = endpoint or None
-    meta.region = region
-    meta.connect_timeout_seconds = limits.connect_timeout
-    meta.read_timeout_seconds = limits.read_timeout
-    meta.max_retry_attempts = limits.max_retries
-    local = is_local_endpoint(endpoint)
-    meta.aws_access_key_id = _DUMMY_CREDENTIAL if local else None
-    meta.aws_secret_access_key = _DUMMY_CREDENTIAL if local else None
-    WorkflowOrder._connection = None
-    _share_client(endpoint=endpoint, region=region, limits=limits)
-
-
-def _share_client(*, endpoint: str | None, region: str, limits: Limits) -> None:
-    """Reuse one botocore client per endpoint across table names.
-
-    Building a client costs ~100 ms, and PynamoDB builds one per table name; tests (a table per
-    test) and outage switches rebind often.
-    """
-    table_connection = WorkflowOrder._get_connection()  # lazy: no client built yet
-    shared = _CONNECTIONS.setdefault((endpoint, region, limits), table_connection.connection)
-    if shared is table_connection.connection:
-        return
-    try:
-        shared.get_meta_table(table_connection.table_name)
-    except TableError:
-        shared.add_meta_table(table_connection.get_meta_table())
-    table_connection.connection = shared
-
-
-def configure() -> None:
-    """Bind the model from KORDER_DYNAMODB_TABLE / _ENDPOINT / _REGION and the call limits."""
-    bind(
-        table_name=settings.KORDER_DYNAMODB_TABLE,
-        endpoint=settings.KORDER_DYNAMODB_ENDPOINT or None,
-        region=settings.KORDER_DYNAMODB_REGION,
-        limits=Limits(
-            connect_timeout=settings.KORDER_DYNAMODB_CONNECT_TIMEOUT_MS / 1000,
-            read_timeout=settings.KORDER_DYNAMODB_READ_TIMEOUT_MS / 1000,
-            max_retries=settings.KORDER_DYNAMODB_MAX_RETRIES,
-        ),
-    )
-
-
-def current_binding() -> Binding:
-    meta: Any = WorkflowOrder.Meta
-    return Binding(table_name=meta.table_name, endpoint=meta.host, region=meta.region)
-
-
-@contextmanager
-def _guard(operation: str) -> Iterator[None]:
-    """Map any failure inside to OrderStoreUnavailable; our own errors pass unchanged.
-
-    Deliberately broad: the client library fails in more ways than it declares (PynamoDB
-    errors, botocore's ClientError and BotoCoreError, urllib3/socket errors, and
-    AttributeError from `cause_response_code` when a timeout has no response).
-    """
-    try:
-        yield
-    except (OrderStoreUnavailable, OrderCollision):
-        raise
-    except Exception as exc:
-        where = current_binding()
-        cause = getattr(exc, "cause", None) or exc
-        if not isinstance(exc, PynamoDBException | BotoCoreError | ClientError):
-            log.warning("order store %s raised %s", operation, type(exc).__name__, exc_info=True)
-        raise OrderStoreUnavailable(
-            f"order store {operation} failed (table {where.table_name!r} at "
-            f"{where.endpoint or 'AWS ' + where.region}): {type(cause).__name__}: {cause}",
-            public=f"the order store did not answer ({operation})",
-        ) from exc
-
-
-def _error_code(exc: PynamoDBException) -> str | None:
-    """The DynamoDB error code of a failed call; None when there was no answer (a timeout or
-    a reset has `response=None`, which PynamoDB's `cause_response_code` cannot handle)."""
-    return _error_field(exc, "Code")
-
-
-def _error_message(exc: PynamoDBException) -> str:
-    return _error_field(exc, "Message") or ""
-
-
-def _error_field(exc: PynamoDBException, field: str) -> str | None:
-    response = getattr(exc.cause, "response", None)
-    if not isinstance(response, dict):
-        return None
-    error = response.get("Error")
-    return error.get(field) if isinstance(error, dict) else None
 
 
 # --- table administration ----------------------------------------------------------------
 
 def describe_table() -> dict:
     """DescribeTable: the cheap liveness probe. A missing table is 'unavailable' too."""
-    with _guard("DescribeTable"):
+    with guard("DescribeTable"):
         try:
             return WorkflowOrder.describe_table()
         except TableDoesNotExist as exc:
@@ -194,7 +67,7 @@ def create_table(*, ignore_ttl_errors: bool) -> bool:
     Returns True when it created the table; an existing table is left as it is.
     `ignore_ttl_errors` is for servers without UpdateTimeToLive (dynalite).
     """
-    with _guard("CreateTable"):
+    with guard("CreateTable"):
         if WorkflowOrder.exists():
             return False
         # PynamoDB tries TTL right away (fails on AWS while CREATING) and polls every 2 s.
@@ -228,7 +101,7 @@ def _ttl_enabled() -> bool:
 
 
 def delete_table() -> None:
-    with _guard("DeleteTable"):
+    with guard("DeleteTable"):
         if WorkflowOrder.exists():
             WorkflowOrder.delete_table()
 
@@ -241,13 +114,13 @@ def put_order(*, record: OrderRecord, ttl: int) -> Literal["stored", "duplicate"
     A replay of the same record (same id at the same key) is a no-op: "duplicate".
     Raises OrderCollision when another record holds the key, OrderStoreUnavailable on failure.
     """
-    item = _to_item(record, ttl)
-    with _guard("PutItem"):
+    item = to_item(record, ttl)
+    with guard("PutItem"):
         try:
             item.save(condition=WorkflowOrder.workflow_id.does_not_exist())
             return "stored"
         except PutError as exc:
-            if _error_code(exc) != "ConditionalCheckFailedException":
+            if error_code(exc) != "ConditionalCheckFailedException":
                 raise
         existing = WorkflowOrder.get(record.workflow_id, record.placed_at, consistent_read=True)
     if existing.id != record.id:
@@ -283,13 +156,13 @@ def update_outcome(*, workflow_id: str, placed_at: datetime, order_id: str,
         condition &= (WorkflowOrder.outcome_at.does_not_exist()
                       | (WorkflowOrder.outcome_at <= measured))
     keys = WorkflowOrder(workflow_id, placed_at)._get_hash_range_key_serialized_values()
-    with _guard("UpdateItem(outcome)"):
+    with guard("UpdateItem(outcome)"):
         try:
             WorkflowOrder._get_connection().update_item(
                 keys[0], range_key=keys[1], actions=actions, condition=condition,
             )
         except UpdateError as exc:
-            if _error_code(exc) == "ConditionalCheckFailedException":
+            if error_code(exc) == "ConditionalCheckFailedException":
                 return False
             raise
     return True
@@ -312,7 +185,7 @@ def update_status(*, workflow_id: str, placed_at: datetime, change: StatusChange
     # comparison: `lifecycle.sequence` ranks stages and makes terminal statuses final
     # (dynalite parses each extra clause at a cost of ~10 ms under load).
     condition = (model.id == change.order_id) & ~(model.status_seq >= change.seq)
-    with _guard("UpdateItem"):
+    with guard("UpdateItem"):
         try:
             reply = model._get_connection().update_item(
                 workflow_id, model.placed_at.serialize(placed_at), actions=_status_actions(change),
@@ -348,9 +221,9 @@ def load_orders(rows: Iterable[tuple[OrderRecord, int]]) -> int:
     """Bulk load of (record, ttl) pairs with BatchWriteItem (25 a request), NOT conditional:
     only for filling a local store (benchmarks); the app records with `put_order`."""
     written = 0
-    with _guard("BatchWriteItem"), WorkflowOrder.batch_write() as batch:
+    with guard("BatchWriteItem"), WorkflowOrder.batch_write() as batch:
         for record, ttl in rows:
-            batch.save(_to_item(record, ttl))
+            batch.save(to_item(record, ttl))
             written += 1
     return written
 
@@ -358,7 +231,7 @@ def load_orders(rows: Iterable[tuple[OrderRecord, int]]) -> int:
 def delete_older_than(*, cutoff: datetime) -> int:
     """Delete rows placed before `cutoff` (maintenance only: this scans). Returns the count."""
     deleted = 0
-    with _guard("Scan/BatchWriteItem"):
+    with guard("Scan/BatchWriteItem"):
         rows = WorkflowOrder.scan(
             filter_condition=WorkflowOrder.placed_at < cutoff,
             attributes_to_get=["workflow_id", "placed_at"],
@@ -406,7 +279,7 @@ def query_workflow_page(
     `start` when given (its placed_at must lie in the range)."""
     condition = (WorkflowOrder.placed_at >= since if until is None
                  else WorkflowOrder.placed_at.between(since, until))
-    with _guard("Query"):
+    with guard("Query"):
         reply = WorkflowOrder._get_connection().query(
             workflow_id, condition, scan_index_forward=False, limit=limit,
             exclusive_start_key=_start_key(start),
@@ -420,7 +293,7 @@ def query_day_page(
     """One Query on `day-index`: the rows of UTC day `day` in [since, until], newest first,
     strictly older than `start` when given. A table without the index is "unavailable" with
     the fix in the message."""
-    with _guard("Query(day-index)"):
+    with guard("Query(day-index)"):
         try:
             reply = WorkflowOrder._get_connection().query(
                 day, WorkflowOrder.placed_at.between(since, until),
@@ -455,20 +328,20 @@ def _page(reply: dict) -> OrdersPage:
     if last:
         placed = epoch_to_datetime(Decimal(last["placed_at"]["N"])).astimezone(UTC)
         resume = OrderKey(last["workflow_id"]["S"], placed)
-    return OrdersPage([_to_record(item) for item in reply.get("Items", [])], resume)
+    return OrdersPage([to_record(item) for item in reply.get("Items", [])], resume)
 
 
 def query_window(*, workflow_id: str, since: datetime, page_size: int = 500) -> list[OrderRecord]:
     """Every row of one workflow placed at or after `since`, newest first (paged Query)."""
     records: list[OrderRecord] = []
     start_key: dict[str, Any] | None = None
-    with _guard("Query(window)"):
+    with guard("Query(window)"):
         while True:
             reply = WorkflowOrder._get_connection().query(
                 workflow_id, WorkflowOrder.placed_at >= since, scan_index_forward=False,
                 limit=page_size, exclusive_start_key=start_key,
             )
-            records.extend(_to_record(item) for item in reply.get("Items", []))
+            records.extend(to_record(item) for item in reply.get("Items", []))
             start_key = reply.get("LastEvaluatedKey")
             if not start_key:
                 return records
@@ -477,7 +350,7 @@ def query_window(*, workflow_id: str, since: datetime, page_size: int = 500) -> 
 def count_orders(*, workflow_id: str, since: datetime) -> int:
     """Select=COUNT query over the window, on `count-index` (small entries), or on the table
     while that index is missing or still being built (rechecked every 5 minutes)."""
-    with _guard("Query(COUNT)"):
+    with guard("Query(COUNT)"):
         condition = WorkflowOrder.placed_at >= since
         where = _binding_key()
         missing_since = _COUNT_INDEX_MISSING.get(where)
@@ -488,7 +361,7 @@ def count_orders(*, workflow_id: str, since: datetime) -> int:
                 if not _index_unreadable(exc):
                     raise
                 log.warning("count-index unreadable on %s; counting on the table: %s",
-                            where, _error_message(exc))
+                            where, error_message(exc))
                 _COUNT_INDEX_MISSING[where] = time.monotonic()
         return WorkflowOrder.count(workflow_id, condition)
 
@@ -501,9 +374,9 @@ def _binding_key() -> tuple[str | None, str]:
 def _index_unreadable(exc: QueryError) -> bool:
     """The index does not exist (yet), or AWS is still backfilling it (moto says
     ResourceNotFound where AWS and dynalite say Validation)."""
-    message = _error_message(exc).lower()
+    message = error_message(exc).lower()
     codes = {"ValidationException", "ResourceNotFoundException"}
-    return _error_code(exc) in codes and "index" in message
+    return error_code(exc) in codes and "index" in message
 
 
 def query_latest(*, workflow_id: str, since: datetime) -> OrderRecord | None:
@@ -524,12 +397,12 @@ def query_last_live(*, workflow_id: str, since: datetime) -> tuple[OrderRecord |
     latest order). Only when the newest is a dry run, the rest of the window is read after it
     with a `dry_run = false` filter, 100 items a request, stopping at the first live one
     (bounded by one workflow's 7 days)."""
-    with _guard("Query"):
+    with guard("Query"):
         reply = WorkflowOrder._get_connection().query(
             workflow_id, WorkflowOrder.placed_at >= since, scan_index_forward=False, limit=1,
         )
         items = reply.get("Items", [])
-        newest = _to_record(items[0]) if items else None
+        newest = to_record(items[0]) if items else None
         if newest is None or not newest.dry_run:
             return newest, None
         live, start = None, reply.get("LastEvaluatedKey")
@@ -540,77 +413,21 @@ def query_last_live(*, workflow_id: str, since: datetime) -> tuple[OrderRecord |
                 scan_index_forward=False, limit=_LAST_LIVE_PAGE, exclusive_start_key=start,
             )
             items = reply.get("Items", [])
-            live = _to_record(items[0]) if items else None
+            live = to_record(items[0]) if items else None
             start = reply.get("LastEvaluatedKey")
     return live, newest
 
 
 def get_by_id(*, order_id: str) -> OrderRecord | None:
     """Query on `id-index`; the caller applies the retention window."""
-    with _guard("Query(id-index)"):
+    with guard("Query(id-index)"):
         reply = WorkflowOrder._get_connection().query(
             order_id, index_name=WorkflowOrder.id_index.Meta.index_name, limit=1
         )
     items = reply.get("Items", [])
-    return _to_record(items[0]) if items else None
+    return to_record(items[0]) if items else None
 
 
 def warm_up() -> None:
     """Build the shared connection before threads use it concurrently."""
     WorkflowOrder._get_connection().connection.client  # noqa: B018 (creates the client)
-
-
-# --- mapping ----------------------------------------------------------------------------
-
-def _to_item(record: OrderRecord, ttl: int) -> WorkflowOrder:
-    return WorkflowOrder(
-        record.workflow_id,
-        record.placed_at,
-        id=record.id,
-        workflow_name=record.workflow_name,
-        order_code=record.order_code,
-        order_price=record.order_price,
-        order_quantity=record.order_quantity,
-        order_direction=record.order_direction,
-        order_type=record.order_type,
-        asset_type=record.asset_type,
-        trigger_close=record.trigger_close,
-        trigger_candle_time=record.trigger_candle_time,
-        dry_run=record.dry_run,
-        broker=record.broker,
-        broker_order_id=record.broker_order_id,
-        execution_context=record.execution_context,
-        ttl=EPOCH + timedelta(seconds=ttl),
-        status=record.status,
-        status_at=record.status_at,
-        status_seq=record.status_seq if record.status else None,
-        filled_price=record.filled_price,
-        filled_quantity=record.filled_quantity,
-        filled_at=record.filled_at,
-        replaces=record.replaces,
-        broker_error=record.broker_error,
-        placed_day=record.placed_day,
-    )
-
-
-def _to_record(item: dict[str, dict[str, Any]]) -> OrderRecord:
-    """A raw DynamoDB item -> OrderRecord, through the model's attribute classes (building a
-    model instance first costs about as much again as the query's HTTP round trip)."""
-    values: dict[str, Any] = {}
-    for name, typed in item.items():
-        attribute = _RECORD_ATTRIBUTES.get(name)
-        if attribute is not None:
-            ((kind, raw),) = typed.items()
-            values[name] = None if kind == NULL else attribute.deserialize(raw)
-    values["dry_run"] = bool(values.get("dry_run"))
-    values["broker"] = values.get("broker") or "notify"
-    values["execution_context"] = values.get("execution_context") or ""
-    values["status_seq"] = int(values.get("status_seq") or 0)
-    return OrderRecord(**values)
-
-
-_RECORD_ATTRIBUTES = {
-    name: attribute
-    for name, attribute in WorkflowOrder.get_attributes().items()
-    if name in {field.name for field in fields(OrderRecord)}
-}

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
-from orders import store
+from orders import connection
 from orders.attributes import epoch_to_datetime
 from orders.errors import OrderStoreUnavailable
 from orders.models import WorkflowOrder
@@ -63,15 +63,15 @@ def _index_objects() -> list[Any]:
 def upgrade_table() -> UpgradeReport:
     """Give the bound table every index of the model (see the module docstring)."""
     with _guard("UpdateTable"):
-        name = store.current_binding().table_name
+        name = connection.current_binding().table_name
         if _exists(name + REBUILD_SUFFIX):
             return UpgradeReport(copied=_resume_rebuild(name))
         missing = [n for n, state in _index_states(name).items() if state is None]
         if not missing:
             return UpgradeReport()
         reports = _add_indexes(name, missing)
-        if any(r.state == "refused" for r in reports) and store.is_local_endpoint(
-            store.current_binding().endpoint
+        if any(r.state == "refused" for r in reports) and connection.is_local_endpoint(
+            connection.current_binding().endpoint
         ):
             copied = _rebuild(name)
             return UpgradeReport([IndexReport(n, "rebuilt") for n in missing], copied)
@@ -236,7 +236,7 @@ def _scan(table: str, **extra: Any) -> Iterator[dict]:
 def backfill_placed_day() -> int:
     """Write `placed_day` on every row that lacks it (so `day-index` sees it); returns how
     many. Conditional: a row deleted meanwhile is not re-created."""
-    name = store.current_binding().table_name
+    name = connection.current_binding().table_name
     written = 0
     with _guard("Scan/UpdateItem"):
         rows = _scan(name, FilterExpression="attribute_not_exists(placed_day)",
@@ -262,12 +262,12 @@ def backfill_placed_day() -> int:
 @contextmanager
 def _guard(operation: str) -> Iterator[None]:
     """The store's guard, plus the raw client's ClientError."""
-    with store._guard(operation):
+    with connection.guard(operation):
         try:
             yield
         except ClientError as exc:
             raise OrderStoreUnavailable(
-                f"order store {operation} failed on {store.current_binding().table_name!r}: "
+                f"order store {operation} failed on {connection.current_binding().table_name!r}: "
                 f"{exc}", public=f"the order store did not answer ({operation})",
             ) from exc
 
@@ -277,7 +277,7 @@ def _client() -> Any:
 
 
 def _is_local() -> bool:
-    return store.is_local_endpoint(store.current_binding().endpoint)
+    return connection.is_local_endpoint(connection.current_binding().endpoint)
 
 
 def _status(table: str) -> str | None:

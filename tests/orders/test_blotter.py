@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from orders import blotter, services, store
+from orders import blotter, connection, services
 from orders.blotter import BadCursor, BlotterFilters
 from tests.fixtures.order_store import make_order_record
 
@@ -190,4 +190,4 @@ def test_latest_per_workflow_reads_few_queries_when_every_workflow_trades(order_
     assert {wid: r.placed_at for wid, r in latest.items()} == {
         wid: NOW - timedelta(minutes=n) for n, wid in enumerate(ids)}
     assert order_store.request_count("Query") == 1
-    assert store.current_binding().table_name == order_store.table_name
+    assert connection.current_binding().table_name == order_store.table_name

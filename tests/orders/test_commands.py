@@ -16,7 +16,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from orders import local_server, services, store
+from orders import connection, local_server, services, store
 from orders.errors import OrderStoreUnavailable
 from orders.services import retention
 from tests.fixtures.order_store import make_order_record
@@ -57,7 +57,7 @@ def test_create_order_table_names_the_reason_when_adding_count_index_is_refused(
 ) -> None:
     # dynalite really refuses the UpdateTable; seen as a remote server (as on AWS), that
     # refusal is reported with its reason instead of as "a local server cannot".
-    monkeypatch.setattr(store, "is_local_endpoint", lambda endpoint: False)
+    monkeypatch.setattr(connection, "is_local_endpoint", lambda endpoint: False)
 
     output = _call("create_order_table")
 

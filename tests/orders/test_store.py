@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from orders import services, store
+from orders import connection, services
 from orders.errors import OrderCollision, OrderNotFound, OrderStoreUnavailable
 from orders.models import WorkflowOrder
 from tests.fixtures.order_store import make_order_record
@@ -178,7 +178,7 @@ def test_every_read_raises_unavailable_quickly_when_the_store_is_down(order_stor
             read()
 
     assert time.monotonic() - started < 5 * 3
-    assert store.current_binding().endpoint != order_store.endpoint
+    assert connection.current_binding().endpoint != order_store.endpoint
 
 
 def test_the_window_count_reads_the_keys_only_count_index(order_store) -> None:

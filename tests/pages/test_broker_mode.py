@@ -52,7 +52,8 @@ def test_with_the_notify_broker_no_page_says_a_bare_live(
         assert not BARE_LIVE.search(html), url
         main = html.split("<main", 1)[1]
         found = LIVE_WORD.search(main)
-        assert not found, (url, main[max(0, found.start() - 150):found.end() + 60])  # nor "Live (notify)"
+        # nor "Live (notify)", nor "Live orders" in a legend
+        assert not found, (url, main[max(0, found.start() - 150):found.end() + 60])
         assert 'data-mode="notify">Notify<' in html, url
     api = trader_client.get("/api/workflow/workflows").json()["workflows"]
     assert {w["name"]: w["mode"] for w in api} == {"dax live": "notify", "dax dry": "dry_run"}

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from orders import services, store
+from orders import connection, services
 from orders.errors import OrderStoreUnavailable
 from orders.store_upgrade import UpgradeReport
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        binding = store.current_binding()
+        binding = connection.current_binding()
         where = f"{binding.table_name!r} at {binding.endpoint or 'AWS ' + binding.region}"
         try:
             created = services.create_order_table()

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from orders import local_server, services, store
+from orders import connection, local_server, services
 from orders.errors import OrderStoreUnavailable
 
 
@@ -45,7 +45,7 @@ class Command(BaseCommand):
     def _prepare(self, process: subprocess.Popen, port: int) -> None:
         try:
             local_server.wait_listening(process, port)
-            store.bind(
+            connection.bind(
                 table_name=settings.KORDER_DYNAMODB_TABLE,
                 endpoint=local_server.endpoint(port),
                 region=settings.KORDER_DYNAMODB_REGION,
