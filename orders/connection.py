@@ -6,6 +6,7 @@ and table (store.py makes every call inside it)."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ from orders.models import (
 )
 
 log = logging.getLogger(__name__)
+
+HUNG_BACKOFF_SECONDS = 30.0
+_HUNG_AT: dict[Binding, float] = {}  # binding -> monotonic time its last hung call failed
 
 _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 _DUMMY_CREDENTIAL = "korder-local"  # local servers only check that requests are signed
@@ -113,14 +117,18 @@ def guard(operation: str) -> Iterator[None]:
 
     Deliberately broad: the client library fails in more ways than it declares (PynamoDB
     errors, botocore's ClientError and BotoCoreError, urllib3/socket errors, and
-    AttributeError from `cause_response_code` when a timeout has no response).
+    AttributeError from `cause_response_code` when a timeout has no response). A failure
+    that took the whole read timeout or longer marks the store as hung (see `hung_since`).
     """
+    started = time.monotonic()
     try:
         yield
     except (OrderStoreUnavailable, OrderCollision):
         raise
     except Exception as exc:
         where = current_binding()
+        if time.monotonic() - started >= WorkflowOrder.Meta.read_timeout_seconds:
+            _HUNG_AT[where] = time.monotonic()
         cause = getattr(exc, "cause", None) or exc
         if not isinstance(exc, PynamoDBException | BotoCoreError | ClientError):
             log.warning("order store %s raised %s", operation, type(exc).__name__, exc_info=True)
@@ -129,6 +137,18 @@ def guard(operation: str) -> Iterator[None]:
             f"{where.endpoint or 'AWS ' + where.region}): {type(cause).__name__}: {cause}",
             public=f"the order store did not answer ({operation})",
         ) from exc
+
+
+def hung_since() -> float | None:
+    """Seconds since a call on the current binding last hung (failed only after its full read
+    timeout: a frozen store, not a refusal), when that is less than HUNG_BACKOFF_SECONDS ago.
+    The engine then skips the store for a while (records go to the outbox) instead of waiting
+    out the timeout again for every triggered workflow; pages always try."""
+    hung_at = _HUNG_AT.get(current_binding())
+    if hung_at is None:
+        return None
+    ago = time.monotonic() - hung_at
+    return ago if ago < HUNG_BACKOFF_SECONDS else None
 
 
 def error_code(exc: PynamoDBException) -> str | None:

@@ -56,9 +56,11 @@ def record_order(*, record: OrderRecord) -> RecordOutcome:
     "outboxed" (the write failed in any way: unavailable, timed out, throttled, or an
     unexpected exception; the full record waits in the outbox for `flush_outbox`).
     Raises OrderCollision if a different record holds the key (never overwrites), and the
-    database's error if even the outbox cannot be written.
+    database's error if even the outbox cannot be written. While the store is hung (a call
+    timed out less than HUNG_BACKOFF_SECONDS ago) the put is not tried: straight to the outbox.
     """
     try:
+        raise_if_hung("PutItem")
         return store.put_order(record=record, ttl=record.ttl(retention()))
     except OrderCollision:
         raise
@@ -68,6 +70,18 @@ def record_order(*, record: OrderRecord) -> RecordOutcome:
         log.warning("order %s kept in the outbox: %s", record.id, exc)
         keep_in_outbox(record, error=f"{type(exc).__name__}: {exc}")
         return "outboxed"
+
+
+def raise_if_hung(operation: str) -> None:
+    """OrderStoreUnavailable at once while the store is hung (connection.hung_since): the
+    engine's calls use this so that a frozen store costs a run one timeout, not one per
+    triggered workflow. Pages and the API always try."""
+    ago = connection.hung_since()
+    if ago is not None:
+        raise OrderStoreUnavailable(
+            f"order store {operation} not tried: a call timed out {ago:.1f} s ago (tried again "
+            f"{connection.HUNG_BACKOFF_SECONDS:.0f} s after it)",
+            public=f"the order store did not answer ({operation})")
 
 
 def keep_in_outbox(record: OrderRecord, *, error: str) -> None:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 from django.conf import settings
 
-from orders import services, store
+from orders import connection, services, store
 from orders.errors import OrderStoreUnavailable
 from orders.models import OutboxRecord
 from tests.fixtures.broken_store import BrokenStore
@@ -75,3 +75,39 @@ def test_the_client_has_short_timeouts_and_bounded_retries_by_default() -> None:
     config = WorkflowOrder._get_connection().connection.client.meta.config
     assert config.connect_timeout <= 2 and config.read_timeout <= 5
     assert config.retries["total_max_attempts"] <= 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("broken_store", ["silent"], indirect=True)
+def test_after_a_timeout_the_engines_writes_skip_the_hung_store_for_a_while(
+    broken_store: BrokenStore, monkeypatch
+) -> None:
+    assert services.record_order(record=make_order_record()) == "outboxed"
+    tried = broken_store.requests
+
+    started = time.monotonic()
+    later = [make_order_record() for _ in range(5)]
+    for record in later:
+        assert services.record_order(record=record) == "outboxed"
+
+    assert time.monotonic() - started < 0.5  # 5 timeouts would be seconds
+    assert broken_store.requests == tried  # not tried at all
+    assert OutboxRecord.objects.count() == 6
+    assert "not tried: a call timed out" in OutboxRecord.objects.get(order_id=later[0].id).last_error
+    with pytest.raises(OrderStoreUnavailable):  # pages and the API still try
+        services.list_workflow_orders(workflow_id="wf-1", now=NOW)
+    assert broken_store.requests > tried
+
+    monkeypatch.setattr(connection, "HUNG_BACKOFF_SECONDS", 0.0)  # the backoff is over
+    tried = broken_store.requests
+    assert services.record_order(record=make_order_record()) == "outboxed"
+    assert broken_store.requests > tried  # tried again
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("broken_store", ["reset", "error500"], indirect=True)
+def test_a_store_that_refuses_quickly_is_tried_every_time(broken_store: BrokenStore) -> None:
+    for n in range(3):
+        tried = broken_store.requests
+        assert services.record_order(record=make_order_record()) == "outboxed"
+        assert broken_store.requests > tried

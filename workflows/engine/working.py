@@ -40,6 +40,7 @@ def predecessor(intent: OrderIntent, now: datetime, broker: Broker) -> OrderReco
     """The workflow's newest order of the same mode when it is still open (working, notified,
     dry run) with the same side and type; None otherwise, or when the store cannot tell."""
     try:
+        order_services.raise_if_hung("Query")  # a frozen store: do not wait for it again
         rows = order_services.list_workflow_orders(workflow_id=intent.workflow_id, now=now,
                                                    limit=LOOKBACK)
     except OrderStoreUnavailable as exc:

@@ -117,6 +117,31 @@ def test_any_failure_of_the_write_keeps_the_record_in_the_outbox_and_the_flush_l
     assert RunClaim.objects.get(workflow_name="frozen store").status == ClaimStatus.RECORDED
 
 
+def test_a_frozen_store_costs_a_run_one_timeout_not_one_per_triggered_workflow(
+    slack_server, order_store, make_workflow, deps, settings
+):
+    from tests.fixtures.broken_store import BrokenStore
+
+    workflows = [make_workflow(f"frozen {n}") for n in range(4)]
+    settings.KORDER_DYNAMODB_READ_TIMEOUT_MS = 300
+    frozen = BrokenStore("silent")
+    settings.KORDER_DYNAMODB_ENDPOINT = frozen.endpoint
+    try:
+        summary = engine.run(NOW, deps=deps, options=engine.RunOptions(measure_outcomes=False))
+    finally:
+        frozen.close()
+
+    assert (summary.placed, summary.failed) == (4, 0)
+    assert OutboxRecord.objects.filter(flushed_at__isnull=True).count() == 4
+    # The first workflow's read of its previous order timed out (2 attempts); every later
+    # read and write of the run skipped the store instead of timing out again (was 16).
+    assert frozen.requests <= 4, frozen.requests
+    order_store.start()
+    settings.KORDER_DYNAMODB_ENDPOINT = order_store.endpoint
+    call_command("flush_outbox", stdout=StringIO())
+    assert all(len(orders_of(w)) == 1 for w in workflows)
+
+
 def test_a_colliding_record_is_kept_in_the_outbox_not_dropped(
     slack_server, order_store, make_workflow, deps
 ):
