@@ -11,7 +11,8 @@ key, SQLite, a dynalite started here), 100 workflows:
    through orders/store.py); then CAPACITY: the open-loop rate stepped up until p99 > 50 ms or
    an error (benchmarks/loadgen.py, separate processes, the same clients for both), for the API
    and for the raw store work: API capacity / raw capacity, quiet and again while an
-   engine-like writer records 240 orders a minute (conditional puts through services).
+   engine-like writer records 240 orders a minute (conditional puts through services). The
+   same for the blotter API's first page against its raw day-index Query.
 
     .venv/bin/python benchmarks/bench_web.py [--step-seconds 6] [--p99-ms 50]
 """
@@ -257,26 +258,37 @@ def bench_history_rate(base: str, ids: list[str], token: str) -> None:
 
 def climbs(base: str, ids: list[str], token: str, *, step: float,
            p99: float) -> dict[str, loadgen.Climb]:
-    """The history API's and the raw store work's capacity searches, stepped in turn (API
-    step, raw step, ...) so that drift in the VM's speed hits both alike."""
+    """Capacity searches for the history API and the blotter API, each against the raw store
+    work of the same request, stepped in turn (history API, raw, blotter API, raw, ...) so
+    that drift in the VM's speed hits all alike."""
+    from orders import blotter
+
     common_options = {"timeout": 10.0, "threads": CLIENT_THREADS,
-                      "processes": CLIENT_PROCESSES, "limit": 20}
-    api = loadgen.Clients({**common_options, "mode": "http", "headers": {
-        "Authorization": f"Bearer {token}"}, "targets": [
-        f"{base}/api/workflow/workflows/{wid}/orders?limit=20" for wid in ids]})
-    raw = loadgen.Clients({**common_options, "mode": "store-history", "headers": {},
-                           "targets": ids})
-    searches = {name: loadgen.Climb(clients, start_rate=START_RATE, step_seconds=step,
+                      "processes": CLIENT_PROCESSES, "headers": {}}
+    auth = {"Authorization": f"Bearer {token}"}
+    clients = {
+        "history api": loadgen.Clients({**common_options, "mode": "http", "headers": auth,
+                                        "limit": 20, "targets": [
+            f"{base}/api/workflow/workflows/{wid}/orders?limit=20" for wid in ids]}),
+        "history raw": loadgen.Clients({**common_options, "mode": "store-history",
+                                        "limit": 20, "targets": ids}),
+        "blotter api": loadgen.Clients({**common_options, "mode": "http", "headers": auth,
+                                        "limit": blotter.DEFAULT_LIMIT,
+                                        "targets": [f"{base}/api/workflow/blotter"]}),
+        "blotter raw": loadgen.Clients({**common_options, "mode": "store-day",
+                                        "limit": blotter.DEFAULT_LIMIT, "targets": ids}),
+    }
+    searches = {name: loadgen.Climb(each, start_rate=START_RATE, step_seconds=step,
                                     p99_ms=p99, max_rate=2000)
-                for name, clients in (("api", api), ("raw", raw))}
+                for name, each in clients.items()}
     try:
         while not all(search.done for search in searches.values()):
             for search in searches.values():
                 if not search.done:
                     search.step()
     finally:
-        api.close()
-        raw.close()
+        for each in clients.values():
+            each.close()
     return searches
 
 
@@ -318,18 +330,20 @@ def bench_capacity(base: str, ids: list[str], token: str, *, step: float, p99: f
     clients = CLIENT_PROCESSES * CLIENT_THREADS
     print(f"  capacity: open-loop rate from {START_RATE:.0f}/s stepped up (x1.5, then x1.1 from "
           f"the last pass; {step:.0f}s a step, a miss retried once) while p99 <= {p99:.0f} ms "
-          f"with 0 errors; {clients} clients in {CLIENT_PROCESSES} processes for both, API and "
-          "raw steps taken in turn")
+          f"with 0 errors; {clients} clients in {CLIENT_PROCESSES} processes for each, the four "
+          "searches stepped in turn")
     for phase in ("quiet", "writer"):
         writer = Writer(ids) if phase == "writer" else None
         with writer or _nothing():
             searches = climbs(base, ids, token, step=step, p99=p99)
-        api, raw = searches["api"].best, searches["raw"].best
         label = "" if phase == "quiet" else f", writer {WRITES_PER_MINUTE}/min"
-        figure(f"history API capacity{label}", f"{api:.0f} req/s")
-        figure(f"raw store capacity, same work{label}", f"{raw:.0f} req/s")
-        ratio = api / raw if raw else 0.0
-        figure(f"API capacity / raw capacity{label}", f"{ratio:.0%}", ">= 70%", ratio >= 0.7)
+        for what in ("history", "blotter"):
+            api, raw = searches[f"{what} api"].best, searches[f"{what} raw"].best
+            figure(f"{what} API capacity{label}", f"{api:.0f} req/s")
+            figure(f"raw store capacity, same work{label}", f"{raw:.0f} req/s")
+            ratio = api / raw if raw else 0.0
+            figure(f"{what} API capacity / raw capacity{label}", f"{ratio:.0%}", ">= 70%",
+                   ratio >= 0.7)
         if writer:
             figure("writer: orders recorded / failed", f"{writer.written} / {writer.failed}",
                    "0 failed", writer.failed == 0)

@@ -87,6 +87,7 @@ def _read_windows(ids: list[str], now: datetime, workers: int) -> dict[str, list
     """workflow id -> its orders placed in [now - window, now]."""
     if not ids:
         return {}
+    order_services.raise_if_hung("Query")  # a store that just hung: not once per workflow
     with ThreadPoolExecutor(max_workers=min(workers, len(ids))) as pool:
         found = pool.map(lambda wid: order_services.window_orders(workflow_id=wid, now=now), ids)
         return {wid: [r for r in rows if r.placed_at <= now]

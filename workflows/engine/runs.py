@@ -15,6 +15,7 @@ from datetime import date, datetime
 from django.db.models import Q
 
 from orders import services as order_services
+from orders.errors import OrderStoreUnavailable
 from workflows.core.types import MarketData, WorkflowSpec
 from workflows.engine import ledger, outcomes, pipeline, runlog, sync
 from workflows.engine.decisions import RunOptions, RunSummary, WorkflowDecision
@@ -86,6 +87,9 @@ def measure_outcomes(now: datetime, market_data: MarketData) -> None:
     """The outcome step (engine/outcomes.py); its failure is logged and never fails the run."""
     try:
         report = outcomes.measure_outcomes(now, market_data=market_data)
+    except OrderStoreUnavailable as exc:  # measured again next run
+        log.warning("order outcomes not measured this run: %s", exc)
+        return
     except Exception:  # noqa: BLE001 - outcomes are a report on the past; trading goes on
         log.exception("measuring order outcomes failed")
         return
