@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    ReadTimeoutError,
+)
 from django.conf import settings
 from pynamodb.connection.base import Connection
 from pynamodb.exceptions import PynamoDBException, TableError
@@ -118,16 +123,15 @@ def guard(operation: str) -> Iterator[None]:
     Deliberately broad: the client library fails in more ways than it declares (PynamoDB
     errors, botocore's ClientError and BotoCoreError, urllib3/socket errors, and
     AttributeError from `cause_response_code` when a timeout has no response). A failure
-    that took the whole read timeout or longer marks the store as hung (see `hung_since`).
+    caused by a timeout marks the store as hung (see `hung_since`).
     """
-    started = time.monotonic()
     try:
         yield
     except (OrderStoreUnavailable, OrderCollision):
         raise
     except Exception as exc:
         where = current_binding()
-        if time.monotonic() - started >= WorkflowOrder.Meta.read_timeout_seconds:
+        if _timed_out(exc):
             _HUNG_AT[where] = time.monotonic()
         cause = getattr(exc, "cause", None) or exc
         if not isinstance(exc, PynamoDBException | BotoCoreError | ClientError):
@@ -139,9 +143,22 @@ def guard(operation: str) -> Iterator[None]:
         ) from exc
 
 
+def _timed_out(exc: BaseException | None) -> bool:
+    """Whether a timeout (connect or read) is anywhere in the failure's causes: a store that
+    hangs, not one that refuses, resets, throttles or answers 500 (whose retries' back-off
+    can take as long, but which answers)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, ReadTimeoutError | ConnectTimeoutError | TimeoutError):
+            return True
+        exc = getattr(exc, "cause", None) or exc.__cause__ or exc.__context__
+    return False
+
+
 def hung_since() -> float | None:
-    """Seconds since a call on the current binding last hung (failed only after its full read
-    timeout: a frozen store, not a refusal), when that is less than HUNG_BACKOFF_SECONDS ago.
+    """Seconds since a call on the current binding last hung (timed out: a frozen store, not
+    a refusal), when that is less than HUNG_BACKOFF_SECONDS ago.
     The engine then skips the store for a while (records go to the outbox) instead of waiting
     out the timeout again for every triggered workflow; pages always try."""
     hung_at = _HUNG_AT.get(current_binding())

@@ -105,7 +105,7 @@ def test_after_a_timeout_the_engines_writes_skip_the_hung_store_for_a_while(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("broken_store", ["reset", "error500"], indirect=True)
+@pytest.mark.parametrize("broken_store", ["reset", "throttle", "error500"], indirect=True)
 def test_a_store_that_refuses_quickly_is_tried_every_time(broken_store: BrokenStore) -> None:
     for n in range(3):
         tried = broken_store.requests
