@@ -15,8 +15,15 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router
 
+from korder_site import rows
 from orders import services as order_services
-from orders.schemas import STORE_ERRORS, LatestOrdersOut, OrderHistoryOut, orders_csv
+from orders.schemas import (
+    STORE_ERRORS,
+    LatestOrdersOut,
+    OrderHistoryOut,
+    json_answer,
+    orders_csv,
+)
 from workflows.models import Workflow
 from workflows.schemas import OrderListQuery
 from workflows.selectors import latest_workflow_orders
@@ -35,10 +42,10 @@ def workflow_order_history(
     before: datetime | None = Query(  # noqa: B008 - ninja's parameter declaration
         None, description="Additive: only orders placed strictly before this time (pass the "
         "previous page's `next_before`); ISO-8601, UTC when no zone is given"),
-) -> OrderHistoryOut:
+) -> HttpResponse:
     """Newest first, at most `limit`; `total_count` counts the whole 7-day window; paging on
     with `before=<next_before>` reaches every order of the window exactly once."""
-    if not Workflow.objects.filter(id=workflow_id).exists():
+    if not rows.exists(Workflow, workflow_id):
         raise WorkflowNotFound(workflow_id)
     if before is not None and before.tzinfo is None:
         before = before.replace(tzinfo=UTC)
@@ -46,10 +53,10 @@ def workflow_order_history(
     history = order_services.workflow_history(
         workflow_id=wid, now=now, limit=limit, before=before
     )
-    return OrderHistoryOut.model_validate(
+    return json_answer(OrderHistoryOut.model_validate(
         {"workflow_id": wid, "orders": history.orders, "total_count": history.total_count,
          "limit": limit, "next_before": history.next_before}
-    )
+    ))
 
 
 @router.get("/orders", response={200: LatestOrdersOut, **STORE_ERRORS})
