@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from itertools import chain
 from uuid import UUID
 
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Query, Router
 from ninja.errors import ValidationError
@@ -27,6 +27,7 @@ from orders.schemas import (
     OrderDetailOut,
     OrderEventsOut,
     csv_lines,
+    json_answer,
 )
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def get_order_events(request: HttpRequest, order_id: UUID) -> OrderEventsOut:
     response={200: BlotterOut, **STORE_ERRORS},
     summary="Every order of the 7-day window across workflows, newest first, cursor-paged",
 )
-def get_blotter(request: HttpRequest, query: Query[BlotterQuery]) -> dict:
+def get_blotter(request: HttpRequest, query: Query[BlotterQuery]) -> HttpResponse:
     """Read through `day-index` (one Query per day, never a Scan); filters apply on the
     server before paging. A cursor not given out by this server → 422."""
     now = timezone.now()
@@ -71,8 +72,9 @@ def get_blotter(request: HttpRequest, query: Query[BlotterQuery]) -> dict:
     except blotter.BadCursor as exc:
         raise ValidationError([{"field": "cursor", "location": "query",
                                 "message": str(exc)}]) from exc
-    return {"orders": page.orders, "next_cursor": page.next_cursor, "since": page.since,
-            "until": page.until, "limit": query.limit}
+    return json_answer(BlotterOut.model_validate(
+        {"orders": page.orders, "next_cursor": page.next_cursor, "since": page.since,
+         "until": page.until, "limit": query.limit}))
 
 
 @router.get(

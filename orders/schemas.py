@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
+from django.http import HttpResponse
 from ninja import Schema
 from pydantic import (
     AfterValidator,
@@ -21,6 +22,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     model_validator,
 )
 
@@ -32,7 +34,25 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-UtcDateTime = Annotated[datetime, AfterValidator(_utc)]
+def _json_time(value: datetime) -> str:
+    """ninja's (DjangoJSONEncoder's) form, so a `json_answer` reads like any other answer:
+    milliseconds at most, `Z` for UTC."""
+    text = value.isoformat()
+    if value.microsecond:
+        text = text[:23] + text[26:]
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+UtcDateTime = Annotated[
+    datetime, AfterValidator(_utc), PlainSerializer(_json_time, when_used="json")
+]
+
+
+def json_answer(model: BaseModel) -> HttpResponse:
+    """`model` as the 200 answer, serialized by pydantic in one call instead of ninja's
+    validate-dump-encode round (same JSON; the history and blotter APIs' hot path: about
+    0.4 ms a request of 20-50 orders, measured for issue 17's capacity ratio)."""
+    return HttpResponse(model.model_dump_json(), content_type="application/json; charset=utf-8")
 
 
 def _upper(value: object) -> object:
@@ -127,7 +147,7 @@ class OrderListItemOut(OutcomeFieldsOut):
     status: str = Field("", description=STATUS_HELP)
 
 
-class OrderHistoryOut(Schema):
+class OrderHistoryOut(BaseModel):
     """The contract's WorkflowOrderHistoryResponse; `total_count` counts the whole window;
     `next_before` (additive) pages on."""
 
@@ -284,7 +304,7 @@ class BlotterOrderOut(OrderListItemOut):
     asset_type: str | None = None
 
 
-class BlotterOut(Schema):
+class BlotterOut(BaseModel):
     orders: list[BlotterOrderOut]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next (older) page "
                                     "with the same filters; null on the last page")
