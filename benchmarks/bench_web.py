@@ -14,7 +14,7 @@ key, SQLite, a dynalite started here), 100 workflows:
    engine-like writer records 240 orders a minute (conditional puts through services). The
    same for the blotter API's first page against its raw day-index Query.
 
-    .venv/bin/python benchmarks/bench_web.py [--step-seconds 6] [--p99-ms 50]
+    .venv/bin/python benchmarks/bench_web.py [--step-seconds 6] [--p99-ms 50] [--capacity-only]
 """
 
 from __future__ import annotations
@@ -57,6 +57,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--step-seconds", type=float, default=6.0, help="capacity step length")
     parser.add_argument("--p99-ms", type=float, default=50.0, help="capacity latency bound")
+    parser.add_argument("--capacity-only", action="store_true",
+                        help="seed 300 orders a workflow and run only the capacity searches")
     args = parser.parse_args()
     with common.scratch_dir("korder-bench-web-") as tmp, \
             common.dynalite(tmp / "dynamodb") as endpoint:
@@ -68,9 +70,13 @@ def main() -> None:
         ids = prepare()
         token = common.manage(env, "create_api_token", USER, "--name", "benchmark").strip()
         with common.gunicorn(env, error_log=str(tmp / "gunicorn.log")) as base:
-            bench_pages(base, ids)
-            bench_blotter_rate(base, token)
-            bench_history_rate(base, ids, token)
+            if args.capacity_only:
+                common.seed_orders(ids, ORDERS - BASE_ORDERS, now=common.now_utc(),
+                                   offset=BASE_ORDERS)
+            else:
+                bench_pages(base, ids)
+                bench_blotter_rate(base, token)
+                bench_history_rate(base, ids, token)
             bench_capacity(base, ids, token, step=args.step_seconds, p99=args.p99_ms)
 
 
