@@ -335,7 +335,8 @@ class Writer:
 def bench_capacity(base: str, ids: list[str], token: str, *, step: float, p99: float) -> None:
     clients = CLIENT_PROCESSES * CLIENT_THREADS
     print(f"  capacity: open-loop rate from {START_RATE:.0f}/s stepped up (x1.5, then x1.1 from "
-          f"the last pass; {step:.0f}s a step, a miss retried once) while p99 <= {p99:.0f} ms "
+          f"the last pass, then once halfway; {step:.0f}s a step, a rate missed after "
+          f"{loadgen.TRIES} tries) while p99 <= {p99:.0f} ms "
           f"with 0 errors; {clients} clients in {CLIENT_PROCESSES} processes for each, the four "
           "searches stepped in turn")
     for phase in ("quiet", "writer"):

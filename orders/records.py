@@ -92,8 +92,10 @@ class OrderRecord:
     # --- outcome: excursions in percent of the entry ---
     def outcome_percent(self, name: str) -> Decimal | None:
         """`outcome_<name>` (e.g. "mfe_1h") as a percent of the entry, 2 decimals."""
+        if not self.outcome_entry:  # not measured yet: most rows of a page, checked first
+            return None
         move = getattr(self, f"outcome_{name}")
-        if move is None or not self.outcome_entry:
+        if move is None:
             return None
         return (move * 100 / self.outcome_entry).quantize(Decimal("0.01"))
 
