@@ -55,7 +55,6 @@ def token_row(token: str, *, now: datetime) -> ApiToken | None:
     row = _BY_HASH.get(hash_token(token))
     if row is None:
         return None
-    assert isinstance(row, ApiToken)
     expired = row.expires_at is not None and row.expires_at <= now
     if row.revoked_at is not None or expired or not row.user.is_active:
         return None

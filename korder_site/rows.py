@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -45,16 +46,16 @@ def _part(model: type[models.Model], connection: BaseDatabaseWrapper) -> _Part:
     return _Part(model, fields, converters, columns)
 
 
-class RowBy:
+class RowBy(Generic[M]):
     """`RowBy(ApiToken, "key_hash", join="user").get(value)`: the row whose `column` equals
     value (a unique column), with the row a ForeignKey `join` points to already attached, as
     `select_related` would; None when there is none."""
 
-    def __init__(self, model: type[models.Model], column: str, *, join: str | None = None) -> None:
+    def __init__(self, model: type[M], column: str, *, join: str | None = None) -> None:
         self.model, self.column, self.join = model, column, join
         self._plans: dict[str, _Plan] = {}
 
-    def get(self, value: Any) -> models.Model | None:
+    def get(self, value: Any) -> M | None:
         alias = router.db_for_read(self.model)
         connection = connections[alias]
         plan = self._plans.get(alias) or self._plans.setdefault(alias, self._plan(connection))
@@ -70,9 +71,10 @@ class RowBy:
                 row[start:start + len(part.fields)], part.converters, part.columns, strict=True)]
             start += len(part.fields)
             instances.append(part.model.from_db(alias, [f.attname for f in part.fields], values))
+        row_of_model: M = instances[0]  # type: ignore[assignment]
         if self.join:
-            self.model._meta.get_field(self.join).set_cached_value(instances[0], instances[1])
-        return instances[0]
+            self.model._meta.get_field(self.join).set_cached_value(row_of_model, instances[1])
+        return row_of_model
 
     @staticmethod
     def _convert(value: Any, funcs: list[Converter], col: Any,
@@ -95,6 +97,7 @@ class RowBy:
                              for p in parts for f in p.fields)
         where = f"{table}.{quote(meta.get_field(self.column).column)} = %s"
         return _Plan(f"SELECT {selected} FROM {source} WHERE {where}", parts)
+
 
 def exists(model: type[models.Model], pk: Any) -> bool:
     """Whether a row with primary key `pk` exists (one `SELECT 1 ... LIMIT 1`)."""

@@ -15,10 +15,10 @@ from django.utils import timezone
 from korder_site.auth import create_api_token, hash_token
 from korder_site.models import ApiToken, Scope
 from korder_site.rows import RowBy, exists
-from workflows.models import Workflow
 from tests.api.conftest import definition
-from workflows.validation import WorkflowIn
+from workflows.models import Workflow
 from workflows.services import create_workflow
+from workflows.validation import WorkflowIn
 
 pytestmark = pytest.mark.django_db
 

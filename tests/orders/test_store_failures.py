@@ -93,7 +93,8 @@ def test_after_a_timeout_the_engines_writes_skip_the_hung_store_for_a_while(
     assert time.monotonic() - started < 2  # 5 timeouts: at least 5 x 2 x 0.3 s
     assert broken_store.requests == tried  # not tried at all
     assert OutboxRecord.objects.count() == 6
-    assert "not tried: a call timed out" in OutboxRecord.objects.get(order_id=later[0].id).last_error
+    outboxed = OutboxRecord.objects.get(order_id=later[0].id)
+    assert "not tried: a call timed out" in outboxed.last_error
     with pytest.raises(OrderStoreUnavailable):  # pages and the API still try
         services.list_workflow_orders(workflow_id="wf-1", now=NOW)
     assert broken_store.requests > tried
@@ -107,7 +108,7 @@ def test_after_a_timeout_the_engines_writes_skip_the_hung_store_for_a_while(
 @pytest.mark.django_db
 @pytest.mark.parametrize("broken_store", ["reset", "throttle", "error500"], indirect=True)
 def test_a_store_that_refuses_quickly_is_tried_every_time(broken_store: BrokenStore) -> None:
-    for n in range(3):
+    for _ in range(3):
         tried = broken_store.requests
         assert services.record_order(record=make_order_record()) == "outboxed"
         assert broken_store.requests > tried
