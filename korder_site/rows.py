@@ -38,6 +38,21 @@ class _Plan:
     parts: list[_Part]
 
 
+def _column(model: type[models.Model], name: str) -> models.Field:
+    """`model`'s field `name`, which must be a column of its own table."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field
+
+
+def _related(fk: models.Field) -> type[models.Model]:
+    related = fk.related_model
+    if not isinstance(related, type) or not issubclass(related, models.Model):
+        raise TypeError(f"{fk} does not point to a model")
+    return related
+
+
 def _part(model: type[models.Model], connection: BaseDatabaseWrapper) -> _Part:
     fields = list(model._meta.concrete_fields)
     columns = [field.get_col(model._meta.db_table) for field in fields]
@@ -59,7 +74,7 @@ class RowBy(Generic[M]):
         alias = router.db_for_read(self.model)
         connection = connections[alias]
         plan = self._plans.get(alias) or self._plans.setdefault(alias, self._plan(connection))
-        field = self.model._meta.get_field(self.column)
+        field = _column(self.model, self.column)
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, [field.get_db_prep_value(value, connection)])
             row = cursor.fetchone()
@@ -73,7 +88,8 @@ class RowBy(Generic[M]):
             instances.append(part.model.from_db(alias, [f.attname for f in part.fields], values))
         row_of_model: M = instances[0]  # type: ignore[assignment]
         if self.join:
-            self.model._meta.get_field(self.join).set_cached_value(row_of_model, instances[1])
+            _column(self.model, self.join).set_cached_value(  # type: ignore[attr-defined]
+                row_of_model, instances[1])
         return row_of_model
 
     @staticmethod
@@ -88,14 +104,15 @@ class RowBy(Generic[M]):
         table = quote(meta.db_table)
         parts, source = [_part(self.model, connection)], table
         if self.join:
-            fk = meta.get_field(self.join)
-            other = fk.related_model._meta
-            parts.append(_part(fk.related_model, connection))
-            source += (f" INNER JOIN {quote(other.db_table)} ON {quote(other.db_table)}."
-                       f"{quote(other.pk.column)} = {table}.{quote(fk.column)}")
-        selected = ", ".join(f"{quote(p.model._meta.db_table)}.{quote(f.column)}"
+            fk = _column(self.model, self.join)
+            other = _related(fk)
+            parts.append(_part(other, connection))
+            joined = quote(other._meta.db_table)
+            source += (f" INNER JOIN {joined} ON {joined}.{quote(str(other._meta.pk.column))} = "
+                       f"{table}.{quote(str(fk.column))}")
+        selected = ", ".join(f"{quote(p.model._meta.db_table)}.{quote(str(f.column))}"
                              for p in parts for f in p.fields)
-        where = f"{table}.{quote(meta.get_field(self.column).column)} = %s"
+        where = f"{table}.{quote(str(_column(self.model, self.column).column))} = %s"
         return _Plan(f"SELECT {selected} FROM {source} WHERE {where}", parts)
 
 
@@ -104,7 +121,8 @@ def exists(model: type[models.Model], pk: Any) -> bool:
     alias = router.db_for_read(model)
     connection = connections[alias]
     quote, meta = connection.ops.quote_name, model._meta
-    sql = f"SELECT 1 FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s LIMIT 1"
+    pk_column = quote(str(meta.pk.column))
+    sql = f"SELECT 1 FROM {quote(meta.db_table)} WHERE {pk_column} = %s LIMIT 1"
     with connection.cursor() as cursor:
         cursor.execute(sql, [meta.pk.get_db_prep_value(pk, connection)])
         return cursor.fetchone() is not None
