@@ -28,6 +28,7 @@ class _Part:
 
     model: type[models.Model]
     fields: list[models.Field]
+    attnames: list[str]  # what Model.from_db is given
     converters: list[list[Converter]]
     columns: list[Any]  # Col expressions: what a converter reads output_field from
 
@@ -35,6 +36,7 @@ class _Part:
 @dataclass(frozen=True)
 class _Plan:
     sql: str
+    key: models.Field  # the WHERE column's field: prepares the value
     parts: list[_Part]
 
 
@@ -58,7 +60,7 @@ def _part(model: type[models.Model], connection: BaseDatabaseWrapper) -> _Part:
     columns = [field.get_col(model._meta.db_table) for field in fields]
     converters = [[*connection.ops.get_db_converters(col), *field.get_db_converters(connection)]
                   for field, col in zip(fields, columns, strict=True)]
-    return _Part(model, fields, converters, columns)
+    return _Part(model, fields, [f.attname for f in fields], converters, columns)
 
 
 class RowBy(Generic[M]):
@@ -74,9 +76,8 @@ class RowBy(Generic[M]):
         alias = router.db_for_read(self.model)
         connection = connections[alias]
         plan = self._plans.get(alias) or self._plans.setdefault(alias, self._plan(connection))
-        field = _column(self.model, self.column)
         with connection.cursor() as cursor:
-            cursor.execute(plan.sql, [field.get_db_prep_value(value, connection)])
+            cursor.execute(plan.sql, [plan.key.get_db_prep_value(value, connection)])
             row = cursor.fetchone()
         if row is None:
             return None
@@ -85,7 +86,7 @@ class RowBy(Generic[M]):
             values = [self._convert(v, funcs, col, connection) for v, funcs, col in zip(
                 row[start:start + len(part.fields)], part.converters, part.columns, strict=True)]
             start += len(part.fields)
-            instances.append(part.model.from_db(alias, [f.attname for f in part.fields], values))
+            instances.append(part.model.from_db(alias, part.attnames, values))
         row_of_model: M = instances[0]  # type: ignore[assignment]
         if self.join:
             _column(self.model, self.join).set_cached_value(  # type: ignore[attr-defined]
@@ -112,8 +113,9 @@ class RowBy(Generic[M]):
                        f"{table}.{quote(str(fk.column))}")
         selected = ", ".join(f"{quote(p.model._meta.db_table)}.{quote(str(f.column))}"
                              for p in parts for f in p.fields)
-        where = f"{table}.{quote(str(_column(self.model, self.column).column))} = %s"
-        return _Plan(f"SELECT {selected} FROM {source} WHERE {where}", parts)
+        key = _column(self.model, self.column)
+        where = f"{table}.{quote(str(key.column))} = %s"
+        return _Plan(f"SELECT {selected} FROM {source} WHERE {where}", key, parts)
 
 
 def exists(model: type[models.Model], pk: Any) -> bool:
