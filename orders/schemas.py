@@ -50,8 +50,8 @@ UtcDateTime = Annotated[
 
 def json_answer(model: BaseModel) -> HttpResponse:
     """`model` as the 200 answer, serialized by pydantic in one call instead of ninja's
-    validate-dump-encode round (same JSON; the history and blotter APIs' hot path: about
-    0.4 ms a request of 20-50 orders, measured for issue 17's capacity ratio)."""
+    validate-dump-encode round (same JSON). For a 20-order history answer that round cost
+    0.5-0.7 ms in-process, pydantic's dump 0.1 ms (measured for issue 17's capacity ratio)."""
     return HttpResponse(model.model_dump_json(), content_type="application/json; charset=utf-8")
 
 
@@ -90,8 +90,8 @@ class OutcomeFieldsOut(BaseModel):
 
     Order answers are plain pydantic models that read the record's attributes (properties
     included) themselves (`from_attributes`): ninja's per-attribute getter made a 50-row
-    blotter page cost ~6 ms to validate, a Python hook copying each record's fields into a
-    dict 0.2 ms for 20 rows; pydantic reading them is 0.06 ms (issue 17).
+    blotter page cost ~6 ms to validate; with a Python hook copying each record's fields into
+    a dict, 20 rows validated in 215 µs, read by pydantic in 152 µs (issue 17).
     """
 
     model_config = ConfigDict(from_attributes=True)
