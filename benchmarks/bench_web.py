@@ -71,8 +71,7 @@ def main() -> None:
         token = common.manage(env, "create_api_token", USER, "--name", "benchmark").strip()
         with common.gunicorn(env, error_log=str(tmp / "gunicorn.log")) as base:
             if args.capacity_only:
-                common.seed_orders(ids, ORDERS - BASE_ORDERS, now=common.now_utc(),
-                                   offset=BASE_ORDERS)
+                add_orders(ids)
             else:
                 bench_pages(base, ids)
                 bench_blotter_rate(base, token)
@@ -141,13 +140,18 @@ def latest_both_ways(ids: list[str], repeats: int = 15) -> dict[str, float]:
     return {name: percentile(values, 50) for name, values in timings.items()}
 
 
-def bench_pages(base: str, ids: list[str]) -> None:
-    session = logged_in(base)
-    before, latest_before = page_p50s(session, base), latest_both_ways(ids)
+def add_orders(ids: list[str]) -> None:
+    """From BASE_ORDERS to ORDERS orders per workflow (the 10x of the page figures)."""
     started = time.perf_counter()
     common.seed_orders(ids, ORDERS - BASE_ORDERS, now=common.now_utc(), offset=BASE_ORDERS)
     print(f"  added orders up to {WORKFLOWS} x {ORDERS} in "
           f"{time.perf_counter() - started:.1f}s", flush=True)
+
+
+def bench_pages(base: str, ids: list[str]) -> None:
+    session = logged_in(base)
+    before, latest_before = page_p50s(session, base), latest_both_ways(ids)
+    add_orders(ids)
     after, latest_after = page_p50s(session, base), latest_both_ways(ids)
     print(f"\n[1] pages with {WORKFLOWS} workflows (p50 of {PAGE_REPEATS} requests, gunicorn)")
     for name in PAGES:
